@@ -1,0 +1,66 @@
+/*
+ * config.h — the effective configuration: built-in defaults, overlaid by a
+ * JSON file (--config FILE), overlaid by command-line options. Built once in
+ * main() and passed down read-only; there is no other global state.
+ *
+ * JSON file (every key optional):
+ * {
+ *   "lapse_threshold_months": {"110": 3, "120": 3, "170": 12, "210": 3, "410": 3},
+ *   "uninsured_age": {"min": 16, "max": 59},
+ *   "guard_reject_share": 0.05,
+ *   "match": {"auto_link": 12.0, "review": 6.0},
+ *   "targets": {"pension": {"base": 308000, "target": 318500}, ...},
+ *   "towns": {"350581001": "湖滨街道", ...},
+ *   "log": {"level": "info", "format": "kv"}
+ * }
+ */
+#ifndef SIB_COMMON_CONFIG_H
+#define SIB_COMMON_CONFIG_H
+
+#include "common/error.h"
+
+#define SIB_MAX_TOWNS 32
+
+/* The five schemes sibatch handles, in extract order. */
+enum sib_scheme { SIB_S110, SIB_S120, SIB_S170, SIB_S210, SIB_S410, SIB_NSCHEMES };
+
+typedef struct sib_town {
+    char code[10];              /* 9-digit code */
+    char name[64];              /* UTF-8 */
+} sib_town;
+
+typedef struct sib_target {
+    long base;                  /* 2020 year-end insured persons */
+    long target;                /* 2025 target */
+} sib_target;
+
+typedef struct sib_config {
+    int lapse_threshold[SIB_NSCHEMES];  /* months unpaid that make a lapse */
+    int age_min, age_max;               /* uninsured: completed years at end of A */
+    double guard_reject_share;          /* data-quality guard, share of a table */
+    double match_auto;                  /* Fellegi–Sunter log2 weight: link */
+    double match_review;                /* ... and human review */
+    sib_target target_pension, target_unemployment, target_injury;
+    int ntowns;
+    sib_town towns[SIB_MAX_TOWNS];      /* the known towns, sorted by code */
+    char log_level[16], log_format[16];
+} sib_config;
+
+/* Fills cfg with the built-in defaults (Shishi's towns, the plan's targets). */
+void sib_config_defaults(sib_config *cfg);
+/* Overlays the JSON file at path; SIB_ERR with err naming the key at fault. */
+int sib_config_load(sib_config *cfg, const char *path, sib_error *err);
+/* The effective configuration as JSON text (malloc'd, caller frees). */
+char *sib_config_to_json(const sib_config *cfg);
+
+/* Scheme code ("110") <-> enum; -1 / NULL when unknown. */
+int sib_scheme_from_code(const char *code);
+const char *sib_scheme_code(int scheme);
+/* Chinese and English names of a scheme. */
+const char *sib_scheme_name_zh(int scheme);
+const char *sib_scheme_name_en(int scheme);
+
+/* Town name for a 9-digit code, or NULL when not a known town. */
+const char *sib_config_town_name(const sib_config *cfg, const char *code9);
+
+#endif

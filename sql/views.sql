@@ -1,0 +1,1 @@
+-- views.sql — DBA views over sibatch's results (see README, 'For DBAs').

@@ -1,0 +1,321 @@
+/* db.c — libpq behind one small API (include/common/db.h). */
+#include "common/db.h"
+#include "common/sql.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sib_db {
+    PGconn *conn;
+};
+
+/* The one translation of libpq's state into a message: the server's primary
+ * message when there is one, else the connection's. Trailing newline cut. */
+static int db_fail(sib_db *db, const PGresult *res, sib_error *err, const char *what)
+{
+    const char *m = NULL;
+    if (res)
+        m = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    if (!m || !*m)
+        m = db && db->conn ? PQerrorMessage(db->conn) : "no connection";
+    char buf[900];
+    snprintf(buf, sizeof buf, "%s", m);
+    size_t n = strlen(buf);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    if (db && db->conn && PQstatus(db->conn) == CONNECTION_BAD)
+        return sib_error_set(err, "%s: database connection lost: %s", what, buf);
+    return sib_error_set(err, "%s: %s", what, buf);
+}
+
+sib_db *sib_db_connect(const char *dsn, const char *app_name, sib_error *err)
+{
+    sib_db *db = calloc(1, sizeof *db);
+    if (!db) {
+        sib_error_set(err, "connect: out of memory");
+        return NULL;
+    }
+    const char *keys[] = { "dbname", "application_name", "client_encoding", "fallback_application_name", NULL };
+    const char *vals[] = { dsn && *dsn ? dsn : NULL, app_name, "UTF8", "sibatch", NULL };
+    /* expand_dbname=1: dbname may be a full connection string or URI. */
+    if (!(dsn && *dsn)) {
+        keys[0] = "application_name"; vals[0] = app_name;
+        keys[1] = "client_encoding"; vals[1] = "UTF8";
+        keys[2] = NULL; vals[2] = NULL;
+    }
+    db->conn = PQconnectdbParams(keys, vals, 1);
+    if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+        /* PQerrorMessage never contains the password. */
+        db_fail(db, NULL, err, "connect");
+        sib_db_free(db);
+        return NULL;
+    }
+    if (sib_db_exec(db, "SET search_path = sibatch, si_src, public; "
+                        "SET client_min_messages = warning; SET datestyle = 'ISO, YMD'; "
+                        "SET TIME ZONE 'UTC'", err) != SIB_OK) {
+        sib_db_free(db);
+        return NULL;
+    }
+    return db;
+}
+
+void sib_db_free(sib_db *db)
+{
+    if (!db)
+        return;
+    if (db->conn)
+        PQfinish(db->conn);
+    free(db);
+}
+
+PGconn *sib_db_conn(sib_db *db)
+{
+    return db->conn;
+}
+
+int sib_db_exec(sib_db *db, const char *sql, sib_error *err)
+{
+    PGresult *res = PQexec(db->conn, sql);
+    ExecStatusType st = PQresultStatus(res);
+    int rc = SIB_OK;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
+        rc = db_fail(db, res, err, "sql");
+    PQclear(res);
+    return rc;
+}
+
+int sib_db_exec_file(sib_db *db, const char *name, sib_error *err)
+{
+    const char *sql = sib_sql_get(name);
+    if (!sql)
+        return sib_error_set(err, "sql/%s.sql is not embedded in this binary", name);
+    if (sib_db_exec(db, sql, err) != SIB_OK)
+        return sib_error_prefix(err, "sql/%s.sql", name);
+    return SIB_OK;
+}
+
+int sib_db_query(sib_db *db, const char *sql, int nparams, const char *const *params,
+                 PGresult **out, sib_error *err)
+{
+    if (out)
+        *out = NULL;
+    PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        db_fail(db, res, err, "query");
+        PQclear(res);
+        return SIB_ERR;
+    }
+    if (out)
+        *out = res;
+    else
+        PQclear(res);
+    return SIB_OK;
+}
+
+int sib_db_query_value(sib_db *db, const char *sql, int nparams, const char *const *params,
+                       char *buf, size_t cap, sib_error *err)
+{
+    PGresult *res;
+    if (sib_db_query(db, sql, nparams, params, &res, err) != SIB_OK)
+        return SIB_ERR;
+    int rc = SIB_OK;
+    if (PQntuples(res) < 1 || PQnfields(res) < 1)
+        rc = sib_error_set(err, "query returned no value");
+    else
+        snprintf(buf, cap, "%s", PQgetisnull(res, 0, 0) ? "" : PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return rc;
+}
+
+int sib_db_copy_in_begin(sib_db *db, const char *copy_sql, sib_error *err)
+{
+    PGresult *res = PQexec(db->conn, copy_sql);
+    int rc = SIB_OK;
+    if (PQresultStatus(res) != PGRES_COPY_IN)
+        rc = db_fail(db, res, err, "copy in");
+    PQclear(res);
+    return rc;
+}
+
+int sib_db_copy_in_put(sib_db *db, const char *buf, size_t len, sib_error *err)
+{
+    while (len > 0) {
+        int chunk = len > (1u << 30) ? (1 << 30) : (int)len;
+        if (PQputCopyData(db->conn, buf, chunk) != 1)
+            return db_fail(db, NULL, err, "copy in");
+        buf += chunk;
+        len -= (size_t)chunk;
+    }
+    return SIB_OK;
+}
+
+int sib_db_copy_in_end(sib_db *db, sib_error *err)
+{
+    if (PQputCopyEnd(db->conn, NULL) != 1)
+        return db_fail(db, NULL, err, "copy in end");
+    int rc = SIB_OK;
+    PGresult *res;
+    while ((res = PQgetResult(db->conn)) != NULL) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == SIB_OK)
+            rc = db_fail(db, res, err, "copy in");
+        PQclear(res);
+    }
+    return rc;
+}
+
+int sib_db_copy_out(sib_db *db, const char *copy_sql, sib_db_row_fn row, void *ud,
+                    sib_error *err)
+{
+    PGresult *res = PQexec(db->conn, copy_sql);
+    if (PQresultStatus(res) != PGRES_COPY_OUT) {
+        db_fail(db, res, err, "copy out");
+        PQclear(res);
+        return SIB_ERR;
+    }
+    PQclear(res);
+    int rc = SIB_OK, n;
+    char *line = NULL;
+    while ((n = PQgetCopyData(db->conn, &line, 0)) > 0) {
+        if (rc == SIB_OK) {
+            size_t len = (size_t)n;
+            if (len && line[len - 1] == '\n')
+                line[--len] = '\0';
+            rc = row(line, len, ud, err);
+        }
+        PQfreemem(line);
+        line = NULL;
+    }
+    if (n == -2 && rc == SIB_OK)
+        rc = db_fail(db, NULL, err, "copy out");
+    while ((res = PQgetResult(db->conn)) != NULL) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == SIB_OK)
+            rc = db_fail(db, res, err, "copy out");
+        PQclear(res);
+    }
+    return rc;
+}
+
+int sib_copy_split(char *line, char **fields, int max)
+{
+    int nf = 0;
+    char *r = line, *w = line;
+    for (;;) {
+        if (nf == max)
+            return -1;
+        char *start = w;
+        fields[nf] = start;
+        int raw_null = (r[0] == '\\' && r[1] == 'N' && (r[2] == '\t' || r[2] == '\0'));
+        while (*r && *r != '\t') {
+            if (*r == '\\' && r[1]) {
+                r++;
+                switch (*r) {
+                case 'n': *w++ = '\n'; break;
+                case 't': *w++ = '\t'; break;
+                case 'r': *w++ = '\r'; break;
+                case 'b': *w++ = '\b'; break;
+                case 'f': *w++ = '\f'; break;
+                case 'v': *w++ = '\v'; break;
+                default:  *w++ = *r; break;
+                }
+                r++;
+            } else {
+                *w++ = *r++;
+            }
+        }
+        int more = (*r == '\t');
+        r++;                    /* past the tab or the terminator */
+        *w++ = '\0';
+        if (raw_null)
+            fields[nf] = NULL;
+        nf++;
+        if (!more)
+            return nf;
+    }
+}
+
+int sib_buf_reserve(sib_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return SIB_OK;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p)
+        return SIB_ERR;
+    b->data = p;
+    b->cap = cap;
+    return SIB_OK;
+}
+
+int sib_buf_put(sib_buf *b, const char *s, size_t n)
+{
+    if (sib_buf_reserve(b, n) != SIB_OK)
+        return SIB_ERR;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return SIB_OK;
+}
+
+int sib_buf_puts(sib_buf *b, const char *s)
+{
+    return sib_buf_put(b, s, strlen(s));
+}
+
+int sib_buf_printf(sib_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || sib_buf_reserve(b, (size_t)n) != SIB_OK)
+        return SIB_ERR;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return SIB_OK;
+}
+
+int sib_copy_field(sib_buf *b, const char *s)
+{
+    if (!s)
+        return sib_buf_put(b, "\\N", 2);
+    size_t n = strlen(s);
+    if (sib_buf_reserve(b, 2 * n) != SIB_OK)
+        return SIB_ERR;
+    char *w = b->data + b->len;
+    for (const char *p = s; *p; p++) {
+        switch (*p) {
+        case '\\': *w++ = '\\'; *w++ = '\\'; break;
+        case '\t': *w++ = '\\'; *w++ = 't'; break;
+        case '\n': *w++ = '\\'; *w++ = 'n'; break;
+        case '\r': *w++ = '\\'; *w++ = 'r'; break;
+        default:   *w++ = *p; break;
+        }
+    }
+    b->len = (size_t)(w - b->data);
+    b->data[b->len] = '\0';
+    return SIB_OK;
+}
+
+void sib_buf_free(sib_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+char *sib_db_quote_ident(sib_db *db, const char *s)
+{
+    char *q = PQescapeIdentifier(db->conn, s, strlen(s));
+    if (!q)
+        return NULL;
+    char *r = strdup(q);
+    PQfreemem(q);
+    return r;
+}
