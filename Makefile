@@ -21,7 +21,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libpq's pkg-config file may be missing on minimal systems; fall back.
 PG_INC     = $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
 
-WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-format-truncation
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Ibuild/gen \
              -I$(PG_INC) $(PKG_CFLAGS) -DSIB_VERSION='"$(VERSION)"'
@@ -59,21 +59,24 @@ build/san/sqlfiles.o: build/gen/sqlfiles.c
 
 build/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 build/san/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC-SAN  $<"
+	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
 
 build/libsibatch.a: $(OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 build/libsibatch-san.a: $(SAN_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 bin/sibatch: build/obj/src/main.o build/libsibatch.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 build/test_all: $(TEST_OBJ) build/libsibatch.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
@@ -82,24 +85,28 @@ build/test_unit_san: $(SANT_OBJ) build/libsibatch-san.a
 
 # ---------------------------------------------------------------- tests
 deps:
-	sh scripts/install-deps.sh
+	@sh scripts/install-deps.sh
 
 # Unit tests only (no database needed), under ASan + UBSan.
 unit-san: build/test_unit_san
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ./build/test_unit_san --filter 'unit_*/*' -j2
 
-# Everything: unit + integration against the private cluster.
+# Everything: unit + integration against the private cluster. The cluster is
+# stopped afterwards, also when a test fails (unless it was running before:
+# then it is left as it was). The last line printed is Criterion's synthesis.
 check: deps
-	$(MAKE) all build/test_all build/test_unit_san
-	$(MAKE) unit-san
-	sh scripts/pg.sh start
-	sh scripts/with-pg.sh ./build/test_all -j2 --xml=build/test-results.xml; rc=$$?; \
-	  sh scripts/pg.sh stop; exit $$rc
+	@$(MAKE) --no-print-directory -j2 all build/test_all build/test_unit_san
+	@$(MAKE) --no-print-directory unit-san
+	@if sh scripts/pg.sh status >/dev/null 2>&1; then was=1; else was=0; fi; \
+	  trap 'if [ $$was = 0 ]; then sh scripts/pg.sh stop >/dev/null 2>&1; fi; exit 130' INT TERM; \
+	  sh scripts/pg.sh start || exit 1; \
+	  rc=0; sh scripts/with-pg.sh ./build/test_all -j2 --xml=build/test-results.xml || rc=$$?; \
+	  if [ $$was = 0 ]; then sh scripts/pg.sh stop >/dev/null 2>&1; fi; exit $$rc
 
 demo: deps
-	$(MAKE) all
-	sh scripts/demo.sh
+	@$(MAKE) --no-print-directory -j2 all
+	@sh scripts/demo.sh
 
 eval: all
 	sh scripts/eval.sh
@@ -108,9 +115,9 @@ bench: all
 	sh scripts/bench.sh
 
 pg-start:
-	sh scripts/pg.sh start
+	@sh scripts/pg.sh start
 pg-stop:
-	sh scripts/pg.sh stop
+	@sh scripts/pg.sh stop
 
 install: bin/sibatch
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sibatch/sql $(DESTDIR)$(PREFIX)/share/doc/sibatch

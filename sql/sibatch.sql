@@ -1,6 +1,14 @@
 -- sibatch.sql — sibatch's own schema. Applied by `sibatch init-db` inside one
--- transaction; idempotent (IF NOT EXISTS everywhere, versioned upgrades).
--- It never touches si_src data.
+-- transaction; idempotent (IF NOT EXISTS everywhere, versioned upgrades at the
+-- end). It never touches si_src data.
+--
+-- Two kinds of tables:
+--   history  — kept across runs: run, run_count, target, target_event.
+--   current  — the detail of the latest published run only, replaced as a
+--              whole (TRUNCATE + COPY inside the publishing transaction):
+--              person, enrollment_link, population_link, person_scheme,
+--              conflict_month, review, reject.
+-- Every current row carries the run_id that produced it.
 
 CREATE SCHEMA IF NOT EXISTS sibatch;
 COMMENT ON SCHEMA sibatch IS 'sibatch results: runs, resolved persons, duplicates, conflicts, clearing campaign, rejects';
@@ -9,5 +17,160 @@ CREATE TABLE IF NOT EXISTS sibatch.schema_version (
     version     integer PRIMARY KEY,
     applied_at  timestamptz NOT NULL DEFAULT now()
 );
+
+-- ------------------------------------------------------------------ history
+
+CREATE TABLE IF NOT EXISTS sibatch.run (
+    run_id          bigserial PRIMARY KEY,
+    as_of           integer NOT NULL,            -- YYYYMM
+    status          text NOT NULL,               -- running | published | failed | aborted | guard | superseded
+    started_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    finished_at     timestamptz,
+    host            text,
+    pid             integer,
+    sibatch_version text,
+    snapshot_id     text,                        -- pg_export_snapshot() of the reading transaction
+    txid_snapshot   text,                        -- txid_current_snapshot() seen by the run
+    out_dir         text,                        -- where the files were published
+    manifest_sha256 text,
+    message         text,                        -- why it failed, or a summary
+    config          jsonb,                       -- the effective configuration
+    counts          jsonb                        -- the manifest's totals, dedup, clearing and rejects
+);
+COMMENT ON TABLE sibatch.run IS 'One row per sibatch run: status moves running -> published | failed | aborted | guard; a rerun of a month marks the older run superseded';
+CREATE INDEX IF NOT EXISTS run_as_of_idx ON sibatch.run (as_of, status);
+
+-- The clearing campaign (全民参保登记动态清零). A target is (person, reason,
+-- insurance type); it is open while closed_run is NULL.
+CREATE TABLE IF NOT EXISTS sibatch.target (
+    target_id       bigserial PRIMARY KEY,
+    person_ref      text NOT NULL,      -- the person key, or UNRESOLVED-enrollment-<id>
+    reason          text NOT NULL,      -- lapsed | uninsured
+    insurance_type  text NOT NULL DEFAULT '',   -- '' for uninsured
+    town_code       text NOT NULL,      -- 9-digit code or 'unknown', as last flagged
+    opened_run      bigint NOT NULL REFERENCES sibatch.run,
+    opened_as_of    integer NOT NULL,   -- first flagged (YYYYMM)
+    last_run        bigint NOT NULL REFERENCES sibatch.run,
+    last_as_of      integer NOT NULL,   -- last flagged
+    months_unpaid   integer,            -- as last flagged (NULL for uninsured)
+    last_paid       integer,            -- latest paid period as last flagged
+    closed_run      bigint REFERENCES sibatch.run,
+    closed_as_of    integer,
+    resolution      text                -- paid | enrolled | excluded (NULL while open)
+);
+COMMENT ON TABLE sibatch.target IS 'Clearing-campaign targets with their history: opened, refreshed, closed with a resolution';
+CREATE INDEX IF NOT EXISTS target_open_idx ON sibatch.target (person_ref, reason, insurance_type) WHERE closed_run IS NULL;
+CREATE INDEX IF NOT EXISTS target_closed_run_idx ON sibatch.target (closed_run);
+CREATE INDEX IF NOT EXISTS target_opened_run_idx ON sibatch.target (opened_run);
+
+-- Per run: the campaign's counts by town and insurance type.
+CREATE TABLE IF NOT EXISTS sibatch.run_count (
+    run_id           bigint NOT NULL REFERENCES sibatch.run ON DELETE CASCADE,
+    town_code        text NOT NULL,
+    insurance_type   text NOT NULL,     -- '' for uninsured targets
+    open_targets     integer NOT NULL,
+    opened           integer NOT NULL,
+    closed_paid      integer NOT NULL,
+    closed_enrolled  integer NOT NULL,
+    closed_excluded  integer NOT NULL,
+    PRIMARY KEY (run_id, town_code, insurance_type)
+);
+COMMENT ON TABLE sibatch.run_count IS 'Clearing campaign per run: open, opened and closed targets by town and insurance type';
+
+-- ------------------------------------------------------------------ current
+
+CREATE TABLE IF NOT EXISTS sibatch.person (
+    run_id       bigint NOT NULL,
+    person_id    integer NOT NULL,          -- the run's person number
+    person_ref   text NOT NULL,             -- key, or UNRESOLVED-<source>-<id>
+    person_key   text,                      -- valid 18-character ID (NULL when unresolved)
+    PRIMARY KEY (person_id)
+);
+COMMENT ON TABLE sibatch.person IS 'Resolved persons of the latest published run (full ID numbers stay in the database)';
+CREATE INDEX IF NOT EXISTS person_key_idx ON sibatch.person (person_key);
+
+CREATE TABLE IF NOT EXISTS sibatch.enrollment_link (
+    run_id          bigint NOT NULL,
+    enrollment_id   bigint NOT NULL PRIMARY KEY,
+    person_id       integer,                -- NULL for rejected / out-of-scope / not-yet-started rows
+    usable          boolean NOT NULL,       -- passed the §1 checks and started by the as-of month
+    link_kind       text,                   -- exact | normalized | probable | unresolved
+    id_status       text NOT NULL,          -- valid | missing | length | character | date | check | legacy_pre1900
+    score           real,                   -- Fellegi–Sunter log2 weight (probable and review)
+    evidence        text,                   -- fields that agreed, e.g. name=exact,birth=exact,id=one_edit
+    cluster_id      integer,                -- duplicate cluster (person, scheme, overlapping periods)
+    survivor_id     bigint,                 -- the cluster's surviving enrollment
+    is_record       boolean NOT NULL DEFAULT false  -- the person's record in the scheme (§3)
+);
+COMMENT ON TABLE sibatch.enrollment_link IS 'Enrollment -> person links with kind and evidence, duplicate clusters and survivors';
+CREATE INDEX IF NOT EXISTS enrollment_link_person_idx ON sibatch.enrollment_link (person_id);
+
+CREATE TABLE IF NOT EXISTS sibatch.population_link (
+    run_id       bigint NOT NULL,
+    pop_id       bigint NOT NULL PRIMARY KEY,
+    person_id    integer,                   -- NULL for rejected rows
+    link_kind    text,
+    id_status    text NOT NULL,
+    score        real,
+    evidence     text
+);
+COMMENT ON TABLE sibatch.population_link IS 'Population-base row -> person links';
+CREATE INDEX IF NOT EXISTS population_link_person_idx ON sibatch.population_link (person_id);
+
+CREATE TABLE IF NOT EXISTS sibatch.person_scheme (
+    run_id              bigint NOT NULL,
+    person_id           integer NOT NULL,
+    insurance_type      text NOT NULL,
+    record_id           bigint NOT NULL,    -- the person's record in the scheme (§3)
+    town_code           text NOT NULL,      -- 9-digit or 'unknown'
+    risk_class          text,               -- 1..8 or 'unknown' (410 only)
+    unit_id             bigint,
+    worker_category     text,
+    insured             boolean NOT NULL,
+    beneficiary         boolean NOT NULL,
+    lapsed              boolean NOT NULL,
+    contributing        boolean NOT NULL,
+    last_paid           integer,            -- P, YYYYMM
+    months_unpaid       integer,
+    clusters            integer NOT NULL,
+    duplicates          integer NOT NULL,   -- Σ (cluster size − 1)
+    conflict            boolean NOT NULL,
+    refund_due          numeric(14,2) NOT NULL,
+    contributions_12m   numeric(14,2) NOT NULL,
+    PRIMARY KEY (person_id, insurance_type)
+);
+COMMENT ON TABLE sibatch.person_scheme IS 'Per person and scheme at the as-of month (definitions §3-§5): the facts the extracts add up';
+
+CREATE TABLE IF NOT EXISTS sibatch.conflict_month (
+    run_id        bigint NOT NULL,
+    person_id     integer NOT NULL,
+    month         integer NOT NULL,         -- YYYYMM
+    kind          text NOT NULL,            -- refund (170 with 110/120) | employee_institution (110 with 120)
+    refund        numeric(14,2) NOT NULL,   -- 170 personal + collective subsidy refunded for the month
+    PRIMARY KEY (person_id, month, kind)
+);
+COMMENT ON TABLE sibatch.conflict_month IS 'Cross-scheme pension conflicts (重复参保), one row per person, month and kind';
+
+CREATE TABLE IF NOT EXISTS sibatch.review (
+    run_id         bigint NOT NULL,
+    source_table   text NOT NULL,           -- enrollment | population
+    source_id      bigint NOT NULL,
+    candidate_id   integer NOT NULL,        -- person_id proposed
+    score          real NOT NULL,
+    evidence       text,
+    PRIMARY KEY (source_table, source_id)
+);
+COMMENT ON TABLE sibatch.review IS 'Probable matches between the review and auto-link thresholds: not merged, for a person of staff';
+
+CREATE TABLE IF NOT EXISTS sibatch.reject (
+    run_id        bigint NOT NULL,
+    source_table  text NOT NULL,            -- enrollment | contribution | population | employer
+    source_key    text NOT NULL,            -- enrollment_id / pop_id / unit_id, or enrollment_id:period for contributions
+    reason        text NOT NULL,            -- definitions §1 reason code (employer: warning codes)
+    severity      text NOT NULL DEFAULT 'reject',   -- reject | out_of_scope | warning
+    detail        text
+);
+COMMENT ON TABLE sibatch.reject IS 'Rows sibatch could not use, with their source key and reason; out-of-scope rows and employer warnings too';
+CREATE INDEX IF NOT EXISTS reject_reason_idx ON sibatch.reject (source_table, reason);
 
 INSERT INTO sibatch.schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

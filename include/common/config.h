@@ -60,6 +60,11 @@ const char *sib_scheme_code(int scheme);
 const char *sib_scheme_name_zh(int scheme);
 const char *sib_scheme_name_en(int scheme);
 
+/* The town rule of definitions.md §3: the trimmed code when it is a known
+ * town (a 12-digit code ending in 000 counts as its 9-digit code), otherwise
+ * "unknown". out gets the 9-digit code or "unknown"; returns 1 when known. */
+int sib_config_town(const sib_config *cfg, const char *raw, char out[10]);
+
 /* Town name for a 9-digit code, or NULL when not a known town. */
 const char *sib_config_town_name(const sib_config *cfg, const char *code9);
 

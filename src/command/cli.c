@@ -13,6 +13,7 @@ void sib_cli_init(sib_cli *cli, const char *command)
     cli->command = command;
     sib_config_defaults(&cli->cfg);
     optind = 0;             /* getopt_long restarts with each command */
+    opterr = 0;             /* the command prints the one-line usage error itself */
 }
 
 int sib_cli_common(sib_cli *cli, int opt, const char *arg)

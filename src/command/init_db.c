@@ -3,6 +3,7 @@
 #include "command/commands.h"
 #include "common/db.h"
 #include "common/log.h"
+#include "common/schema.h"
 
 #include <stdio.h>
 
@@ -38,12 +39,7 @@ int sib_cmd_init_db(int argc, char **argv)
     sib_db *db = sib_db_connect(cli.dsn, "sibatch init-db", &err);
     if (!db)
         goto fail;
-    /* One transaction, serialized against a concurrent init-db by a lock. */
-    if (sib_db_exec(db, "BEGIN; SELECT pg_advisory_xact_lock(hashtext('sibatch.init-db'))", &err) != SIB_OK ||
-        sib_db_exec_file(db, "source", &err) != SIB_OK ||
-        sib_db_exec_file(db, "sibatch", &err) != SIB_OK ||
-        sib_db_exec_file(db, "views", &err) != SIB_OK ||
-        sib_db_exec(db, "COMMIT", &err) != SIB_OK)
+    if (sib_schema_init(db, &err) != SIB_OK)
         goto fail;
     char ver[32];
     if (sib_db_query_value(db, "SELECT max(version) FROM sibatch.schema_version", 0, NULL,

@@ -1,6 +1,7 @@
 /* config.c — defaults, JSON overlay and printing of the configuration. */
 #include "common/config.h"
 #include "common/json.h"
+#include "common/month.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,4 +225,21 @@ const char *sib_config_town_name(const sib_config *cfg, const char *code9)
         if (strcmp(cfg->towns[i].code, code9) == 0)
             return cfg->towns[i].name;
     return NULL;
+}
+
+int sib_config_town(const sib_config *cfg, const char *raw, char out[10])
+{
+    size_t n;
+    const char *t = sib_trim_ws(raw, &n);
+    if (t && (n == 9 || (n == 12 && memcmp(t + 9, "000", 3) == 0))) {
+        char code[10];
+        memcpy(code, t, 9);
+        code[9] = '\0';
+        if (sib_config_town_name(cfg, code)) {
+            memcpy(out, code, 10);
+            return 1;
+        }
+    }
+    memcpy(out, "unknown", 8);
+    return 0;
 }

@@ -1,0 +1,33 @@
+/*
+ * arena.h — bump allocation for the many small strings of a run (one
+ * allocation per source row, freed all at once), and an int64 -> index map.
+ */
+#ifndef SIB_COMMON_ARENA_H
+#define SIB_COMMON_ARENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sib_arena sib_arena;
+
+sib_arena *sib_arena_new(size_t chunk_size);
+/* n bytes, 8-byte aligned; NULL when out of memory. */
+void *sib_arena_alloc(sib_arena *a, size_t n);
+/* A copy of s (n bytes plus a NUL). */
+char *sib_arena_strndup(sib_arena *a, const char *s, size_t n);
+/* Bytes held by the arena (for the memory log line). */
+size_t sib_arena_bytes(const sib_arena *a);
+void sib_arena_free(sib_arena *a);
+
+/* Open-addressing map from int64 keys to int32 values (>= 0). */
+typedef struct sib_i64map sib_i64map;
+
+sib_i64map *sib_i64map_new(size_t expected);
+/* Inserts or replaces; SIB_ERR when out of memory. */
+int sib_i64map_put(sib_i64map *m, int64_t key, int32_t value);
+/* The value, or -1 when absent. */
+int32_t sib_i64map_get(const sib_i64map *m, int64_t key);
+size_t sib_i64map_count(const sib_i64map *m);
+void sib_i64map_free(sib_i64map *m);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * store.h — writes the run's detail into sibatch's "current" tables inside
+ * the publishing transaction (TRUNCATE, then COPY): persons, enrollment and
+ * population links with their evidence, duplicate clusters, the per-person
+ * scheme facts, conflict months, the review list and the rejects.
+ */
+#ifndef SIB_RUN_STORE_H
+#define SIB_RUN_STORE_H
+
+#include "clearing/clearing.h"
+#include "common/db.h"
+#include "dedup/conflict.h"
+#include "dedup/dedup.h"
+#include "read/source.h"
+#include "resolve/resolve.h"
+
+/* Employer faults: warnings, counted, never rejects (definitions.md §1). */
+enum { SIB_EMP_WARN_CREDIT = 1, SIB_EMP_WARN_TOWN = 2, SIB_EMP_WARN_RISK = 4 };
+
+typedef struct sib_store_input {
+    int64_t run_id;
+    const sib_source *src;
+    const sib_persons *persons;
+    const sib_person_rec *recs;         /* the records resolved ... */
+    const sib_resolution *res;          /* ... and how (parallel to recs) */
+    const int32_t *enr_rec;             /* per enrollment: index into recs, -1 when not resolved */
+    const int32_t *pop_rec;             /* per population row: index into recs, -1 */
+    const sib_resolver *resolver;       /* the review list */
+    const sib_dedup *dedup;
+    const sib_conflicts *conflicts;
+    const uint8_t *emp_warn;            /* per employer: SIB_EMP_WARN_* bits */
+} sib_store_input;
+
+int sib_store_results(sib_db *db, const sib_store_input *in, sib_error *err);
+
+#endif

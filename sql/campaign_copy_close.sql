@@ -1,0 +1,1 @@
+COPY campaign_close FROM STDIN

@@ -1,0 +1,1 @@
+COPY sibatch.conflict_month (run_id, person_id, month, kind, refund) FROM STDIN

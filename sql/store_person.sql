@@ -1,0 +1,1 @@
+COPY sibatch.person (run_id, person_id, person_ref, person_key) FROM STDIN

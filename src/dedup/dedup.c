@@ -1,0 +1,244 @@
+/* dedup.c — duplicate clusters, survivors, records and per-person facts
+ * (include/dedup/dedup.h; definitions.md §3–§4). */
+#include "dedup/dedup.h"
+#include "common/log.h"
+#include "common/month.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int sib_dedup_open_at(const sib_enrollment *e, int as_of)
+{
+    return e->start <= as_of && (e->end == 0 || e->end >= as_of);
+}
+
+static int open_paying(const sib_enrollment *e, int as_of)
+{
+    return sib_dedup_open_at(e, as_of) && (e->status == 1 || e->status == 2);
+}
+
+/* 1 = status 1, 2 = status 2, 3 = status 3, 4 = anything else. */
+static int status_rank(const sib_enrollment *e)
+{
+    return e->status ? e->status : 4;
+}
+
+int sib_dedup_survivor_cmp(const sib_enrollment *a, const sib_enrollment *b, int as_of)
+{
+    int oa = open_paying(a, as_of), ob = open_paying(b, as_of);
+    if (oa != ob)
+        return ob - oa;                         /* open status 1/2 first */
+    if (a->last_paid != b->last_paid)
+        return a->last_paid > b->last_paid ? -1 : 1;   /* latest paid period */
+    if (status_rank(a) != status_rank(b))
+        return status_rank(a) - status_rank(b); /* 1 over 2 over 3 */
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;    /* earliest start */
+    return a->id < b->id ? -1 : a->id > b->id;  /* lowest enrollment_id */
+}
+
+typedef struct sort_ctx {
+    const sib_enrollment *enr;
+} sort_ctx;
+
+/* qsort_r comparator: (person, scheme, start, id). */
+static int group_cmp(const void *x, const void *y, void *ud)
+{
+    const sib_enrollment *enr = ((const sort_ctx *)ud)->enr;
+    const sib_enrollment *a = &enr[*(const int32_t *)x], *b = &enr[*(const int32_t *)y];
+    if (a->person != b->person)
+        return a->person < b->person ? -1 : 1;
+    if (a->scheme != b->scheme)
+        return a->scheme < b->scheme ? -1 : 1;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int is_pension(int scheme)
+{
+    return scheme == SIB_S110 || scheme == SIB_S120 || scheme == SIB_S170;
+}
+
+/* Facts of one person in one scheme from its enrollments idx[0..n), sorted by start. */
+static int do_group(const sib_source *src, const int32_t *idx, size_t n, const uint8_t *deceased,
+                    const sib_config *cfg, sib_dedup *d, sib_ps *ps, int32_t *next_cluster)
+{
+    const sib_enrollment *enr = src->enr;
+    const int A = src->as_of;
+    const int scheme = enr[idx[0]].scheme;
+    memset(ps, 0, sizeof *ps);
+    ps->person = enr[idx[0]].person;
+    ps->scheme = (int8_t)scheme;
+
+    /* Clusters: connected components of overlapping [start, end or A], by a
+     * sweep over start-sorted intervals with the running maximum end. */
+    int32_t rec_open = -1;              /* survivor of the cluster with an open 1/2 row */
+    int32_t best_cl_surv = -1, best_cl_paid = -1;
+    int32_t pension_rec = -1;
+    int draws = 0, open12 = 0;
+    size_t i = 0;
+    while (i < n) {
+        int32_t cl = (*next_cluster)++;
+        int cur_end = enr[idx[i]].end ? enr[idx[i]].end : A;
+        size_t j = i + 1;
+        while (j < n && enr[idx[j]].start <= cur_end) {
+            int e = enr[idx[j]].end ? enr[idx[j]].end : A;
+            if (e > cur_end)
+                cur_end = e;
+            j++;
+        }
+        int32_t surv = idx[i];
+        int32_t cl_paid = 0;
+        int has_open12 = 0;
+        for (size_t k = i; k < j; k++) {
+            const sib_enrollment *e = &enr[idx[k]];
+            if (sib_dedup_survivor_cmp(e, &enr[surv], A) < 0)
+                surv = idx[k];
+            if (e->last_paid > cl_paid)
+                cl_paid = e->last_paid;
+            if (open_paying(e, A))
+                has_open12 = 1;
+        }
+        for (size_t k = i; k < j; k++) {
+            d->cluster[idx[k]] = cl;
+            d->survivor[idx[k]] = surv;
+        }
+        ps->clusters++;
+        ps->duplicates += (int32_t)(j - i - 1);
+        if (has_open12 && rec_open < 0)
+            rec_open = surv;
+        /* latest paid month, then survivor's latest start, then lowest id */
+        if (best_cl_surv < 0 || cl_paid > best_cl_paid ||
+            (cl_paid == best_cl_paid &&
+             (enr[surv].start > enr[best_cl_surv].start ||
+              (enr[surv].start == enr[best_cl_surv].start && enr[surv].id < enr[best_cl_surv].id)))) {
+            best_cl_surv = surv;
+            best_cl_paid = cl_paid;
+        }
+        i = j;
+    }
+
+    for (size_t k = 0; k < n; k++) {
+        const sib_enrollment *e = &enr[idx[k]];
+        if (open_paying(e, A))
+            open12 = 1;
+        if (is_pension(scheme) && e->benefit_start && e->benefit_start <= A) {
+            draws = 1;
+            if (pension_rec < 0 || e->benefit_start > enr[pension_rec].benefit_start ||
+                (e->benefit_start == enr[pension_rec].benefit_start && e->id < enr[pension_rec].id))
+                pension_rec = idx[k];
+        }
+        if (e->last_paid > ps->last_paid)
+            ps->last_paid = e->last_paid;
+        ps->sum12 += e->sum12;
+        if (is_pension(scheme) && sib_months_union(&ps->paid, &e->paid) != SIB_OK)
+            return SIB_ERR;
+    }
+
+    ps->record = rec_open >= 0 ? rec_open : pension_rec >= 0 ? pension_rec : best_cl_surv;
+    d->is_record[ps->record] = 1;
+    const sib_enrollment *rec = &enr[ps->record];
+    sib_config_town(cfg, rec->town_code, ps->town);
+    const sib_employer *emp = sib_source_employer(src, rec->unit_id);
+    ps->risk_class = (int8_t)(emp ? emp->risk_class : 0);
+
+    int dead = deceased && deceased[ps->person];
+    ps->insured = !dead && (open12 || draws);
+    ps->beneficiary = ps->insured && draws;
+    int floor = sib_month_index(rec->start) - 1;
+    int p = ps->last_paid ? sib_month_index(ps->last_paid) : floor;
+    ps->months_unpaid = sib_month_index(A) - (p > floor ? p : floor);
+    ps->project = sib_trim_eq(rec->worker_category, "project");
+    ps->lapsed = ps->insured && !ps->beneficiary && !ps->project &&
+                 ps->months_unpaid >= cfg->lapse_threshold[scheme];
+    ps->contributing = ps->insured && !ps->lapsed && !ps->beneficiary;
+    return SIB_OK;
+}
+
+int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *deceased,
+                  const sib_config *cfg, sib_dedup **out, sib_error *err)
+{
+    (void)npersons;
+    *out = NULL;
+    sib_dedup *d = calloc(1, sizeof *d);
+    int32_t *idx = NULL;
+    if (!d)
+        goto oom;
+    size_t n = src->nenr ? src->nenr : 1;
+    d->cluster = malloc(n * sizeof *d->cluster);
+    d->survivor = malloc(n * sizeof *d->survivor);
+    d->is_record = calloc(n, 1);
+    idx = malloc(n * sizeof *idx);
+    if (!d->cluster || !d->survivor || !d->is_record || !idx)
+        goto oom;
+    size_t nu = 0;
+    for (size_t i = 0; i < src->nenr; i++) {
+        d->cluster[i] = d->survivor[i] = -1;
+        if (src->enr[i].state == SIB_ROW_USABLE && src->enr[i].person >= 0)
+            idx[nu++] = (int32_t)i;
+    }
+    sort_ctx ctx = { src->enr };
+    qsort_r(idx, nu, sizeof *idx, group_cmp, &ctx);
+
+    size_t ngroups = 0;
+    for (size_t i = 0; i < nu; i++)
+        if (i == 0 || src->enr[idx[i]].person != src->enr[idx[i - 1]].person ||
+            src->enr[idx[i]].scheme != src->enr[idx[i - 1]].scheme)
+            ngroups++;
+    d->ps = calloc(ngroups ? ngroups : 1, sizeof *d->ps);
+    if (!d->ps)
+        goto oom;
+    int32_t next_cluster = 0;
+    for (size_t i = 0; i < nu;) {
+        size_t j = i + 1;
+        while (j < nu && src->enr[idx[j]].person == src->enr[idx[i]].person &&
+               src->enr[idx[j]].scheme == src->enr[idx[i]].scheme)
+            j++;
+        sib_ps *ps = &d->ps[d->nps++];
+        if (do_group(src, idx + i, j - i, deceased, cfg, d, ps, &next_cluster) != SIB_OK)
+            goto oom;
+        d->nduplicates += ps->duplicates;
+        i = j;
+    }
+    d->nclusters = next_cluster;
+    free(idx);
+    sib_log_info("dedup", "person_schemes=%zu clusters=%ld duplicates=%ld", d->nps, d->nclusters,
+                 d->nduplicates);
+    *out = d;
+    return SIB_OK;
+oom:
+    free(idx);
+    sib_dedup_free(d);
+    return sib_error_set(err, "dedup: out of memory");
+}
+
+void sib_dedup_person(const sib_dedup *d, int32_t person, size_t *first, size_t *n)
+{
+    size_t lo = 0, hi = d->nps;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d->ps[mid].person < person)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t k = lo;
+    while (k < d->nps && d->ps[k].person == person)
+        k++;
+    *first = lo;
+    *n = k - lo;
+}
+
+void sib_dedup_free(sib_dedup *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->nps; i++)
+        sib_months_clear(&d->ps[i].paid);
+    free(d->ps);
+    free(d->cluster);
+    free(d->survivor);
+    free(d->is_record);
+    free(d);
+}

@@ -1,0 +1,673 @@
+/* source.c — the read stage (include/read/source.h). */
+#include "read/source.h"
+#include "common/arena.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/month.h"
+#include "common/sql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const reason_names[SIB_REJ_COUNT] = {
+    "", "insurance_type", "period", "identity",
+    "orphan", "rejected_enrollment", "future", "negative", "repeat", "out_of_scope"
+};
+
+const char *sib_reject_reason_name(int reason)
+{
+    return reason > 0 && reason < SIB_REJ_COUNT ? reason_names[reason] : "";
+}
+
+/* ------------------------------------------------------------ paid months */
+
+static int old_insert(sib_months *m, int idx)
+{
+    uint32_t lo = 0, hi = m->nold;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (m->old[mid] < idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < m->nold && m->old[lo] == idx)
+        return 0;
+    if (m->nold == m->capold) {
+        uint32_t cap = m->capold ? m->capold * 2 : 8;
+        int32_t *p = realloc(m->old, cap * sizeof *p);
+        if (!p)
+            return -1;
+        m->old = p;
+        m->capold = cap;
+    }
+    memmove(m->old + lo + 1, m->old + lo, (m->nold - lo) * sizeof *m->old);
+    m->old[lo] = idx;
+    m->nold++;
+    return 1;
+}
+
+int sib_months_add(sib_months *m, int as_of_idx, int month_idx)
+{
+    int k = as_of_idx - month_idx;
+    if (k < 0)
+        return 0;       /* after the as-of month: never a paid month */
+    if (k < SIB_MONTHS_WINDOW) {
+        uint64_t bit = 1ULL << (k & 63);
+        if (m->win[k >> 6] & bit)
+            return 0;
+        m->win[k >> 6] |= bit;
+        return 1;
+    }
+    return old_insert(m, month_idx);
+}
+
+int sib_months_has(const sib_months *m, int as_of_idx, int month_idx)
+{
+    int k = as_of_idx - month_idx;
+    if (k < 0)
+        return 0;
+    if (k < SIB_MONTHS_WINDOW)
+        return (m->win[k >> 6] >> (k & 63)) & 1;
+    uint32_t lo = 0, hi = m->nold;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (m->old[mid] < month_idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->nold && m->old[lo] == month_idx;
+}
+
+int sib_months_union(sib_months *dst, const sib_months *src)
+{
+    dst->win[0] |= src->win[0];
+    dst->win[1] |= src->win[1];
+    for (uint32_t i = 0; i < src->nold; i++)
+        if (old_insert(dst, src->old[i]) < 0)
+            return SIB_ERR;
+    return SIB_OK;
+}
+
+void sib_months_intersect(const sib_months *a, const sib_months *b, int as_of_idx,
+                          void (*fn)(int month_idx, void *ud), void *ud)
+{
+    for (int w = 0; w < 2; w++) {
+        uint64_t both = a->win[w] & b->win[w];
+        while (both) {
+            int bit = __builtin_ctzll(both);
+            both &= both - 1;
+            fn(as_of_idx - (w * 64 + bit), ud);
+        }
+    }
+    /* older months, descending */
+    uint32_t i = a->nold, j = b->nold;
+    while (i > 0 && j > 0) {
+        if (a->old[i - 1] == b->old[j - 1]) {
+            fn(a->old[i - 1], ud);
+            i--;
+            j--;
+        } else if (a->old[i - 1] > b->old[j - 1]) {
+            i--;
+        } else {
+            j--;
+        }
+    }
+}
+
+void sib_months_clear(sib_months *m)
+{
+    free(m->old);
+    memset(m, 0, sizeof *m);
+}
+
+/* ------------------------------------------------------------ parsing */
+
+int64_t sib_parse_cents(const char *s)
+{
+    if (!s)
+        return 0;
+    int neg = 0;
+    while (*s == ' ')
+        s++;
+    if (*s == '-') {
+        neg = 1;
+        s++;
+    } else if (*s == '+') {
+        s++;
+    }
+    int64_t whole = 0, frac = 0;
+    while (*s >= '0' && *s <= '9')
+        whole = whole * 10 + (*s++ - '0');
+    if (*s == '.') {
+        s++;
+        for (int i = 0; i < 2; i++) {
+            frac *= 10;
+            if (*s >= '0' && *s <= '9')
+                frac += *s++ - '0';
+        }
+    }
+    int64_t v = whole * 100 + frac;
+    return neg ? -v : v;
+}
+
+static long parse_long(const char *s, int *ok)
+{
+    if (!s) {
+        *ok = 0;
+        return 0;
+    }
+    char *end;
+    long v = strtol(s, &end, 10);
+    *ok = (end != s && *end == '\0');
+    return v;
+}
+
+/* ------------------------------------------------------------ reading */
+
+typedef struct reader {
+    sib_source *src;
+    volatile sig_atomic_t *stop;
+    size_t cap;
+    int as_of_idx;
+    int as_of_last_day;
+} reader;
+
+static int stopped(reader *r, sib_error *err)
+{
+    if (r->stop && *r->stop)
+        return sib_error_setc(err, SIB_EXIT_FAILURE, "interrupted");
+    return SIB_OK;
+}
+
+/* Copies a COPY line into the arena and splits it into nf fields. */
+static int take_line(reader *r, char *line, size_t len, char **f, int nf, const char *table, sib_error *err)
+{
+    char *copy = sib_arena_strndup(r->src->arena, line, len);
+    if (!copy)
+        return sib_error_set(err, "%s: out of memory", table);
+    if (sib_copy_split(copy, f, nf) != nf)
+        return sib_error_set(err, "%s: unexpected number of columns", table);
+    return SIB_OK;
+}
+
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return SIB_OK;
+    size_t c = *cap ? *cap * 2 : 65536;
+    void *p = realloc(*arr, c * elem);
+    if (!p)
+        return SIB_ERR;
+    memset((char *)p + *cap * elem, 0, (c - *cap) * elem);
+    *arr = p;
+    *cap = c;
+    return SIB_OK;
+}
+
+static int employer_row(char *line, size_t len, void *ud, sib_error *err)
+{
+    reader *r = ud;
+    sib_source *s = r->src;
+    char *f[5];
+    if (take_line(r, line, len, f, 5, "employer", err) != SIB_OK)
+        return SIB_ERR;
+    if (grow((void **)&s->emp, &r->cap, s->nemp, sizeof *s->emp) != SIB_OK)
+        return sib_error_set(err, "employer: out of memory");
+    sib_employer *e = &s->emp[s->nemp++];
+    int ok;
+    e->unit_id = parse_long(f[0], &ok);
+    e->credit_code = f[1];
+    e->name = f[2];
+    long rc = parse_long(f[3], &ok);
+    e->risk_class = ok && rc >= 1 && rc <= 8 ? (int)rc : 0;
+    e->town_code = f[4];
+    return SIB_OK;
+}
+
+static int enrollment_row(char *line, size_t len, void *ud, sib_error *err)
+{
+    reader *r = ud;
+    sib_source *s = r->src;
+    char *f[14];
+    if ((s->nenr & 0xffff) == 0 && stopped(r, err) != SIB_OK)
+        return SIB_ERR;
+    if (take_line(r, line, len, f, 14, "enrollment", err) != SIB_OK)
+        return SIB_ERR;
+    if (grow((void **)&s->enr, &r->cap, s->nenr, sizeof *s->enr) != SIB_OK)
+        return sib_error_set(err, "enrollment: out of memory");
+    sib_enrollment *e = &s->enr[s->nenr++];
+    int ok;
+    e->id = parse_long(f[0], &ok);
+    e->source_system = f[1];
+    e->id_number = f[2];
+    e->name = f[3];
+    e->gender = f[4];
+    e->birth_date = sib_date_parse(f[5]);
+    e->unit_id = f[7] ? parse_long(f[7], &ok) : 0;
+    e->worker_category = f[8];
+    e->town_code = f[9];
+    e->person = -1;
+
+    size_t tn;
+    const char *t = sib_trim_ws(f[6], &tn);
+    char type[8] = "";
+    if (t && tn < sizeof type) {
+        memcpy(type, t, tn);
+        type[tn] = '\0';
+    }
+    e->scheme = (int8_t)sib_scheme_from_code(type);
+
+    int ok_start, ok_end;
+    long start = parse_long(f[10], &ok_start);
+    long end = f[11] ? parse_long(f[11], &ok_end) : 0;
+    if (!f[11])
+        ok_end = 1;
+    e->start = ok_start && sib_month_valid(start) ? (int32_t)start : 0;
+    e->end = f[11] && ok_end && sib_month_valid(end) ? (int32_t)end : 0;
+    long benefit = parse_long(f[13], &ok);
+    e->benefit_start = ok && sib_month_valid(benefit) ? (int32_t)benefit : 0;
+    e->status = sib_trim_eq(f[12], "1") ? 1 : sib_trim_eq(f[12], "2") ? 2 : sib_trim_eq(f[12], "3") ? 3 : 0;
+
+    /* definitions.md §1, in order */
+    if (strcmp(type, "310") == 0 || strcmp(type, "510") == 0) {
+        e->state = SIB_ROW_OUT_OF_SCOPE;
+        e->reason = SIB_REJ_OUT_OF_SCOPE;
+    } else if (e->scheme < 0) {
+        e->reason = SIB_REJ_INSURANCE_TYPE;
+    } else if (!e->start || (f[11] && !(ok_end && sib_month_valid(end))) || (e->end && e->end < e->start)) {
+        e->reason = SIB_REJ_PERIOD;
+    } else if (sib_blank(e->id_number) && sib_blank(e->name)) {
+        e->reason = SIB_REJ_IDENTITY;
+    } else if (e->start > s->as_of) {
+        e->state = SIB_ROW_NOT_STARTED;
+    }
+    if (e->reason && e->reason != SIB_REJ_OUT_OF_SCOPE) {
+        e->state = SIB_ROW_REJECTED;
+        s->rejects[SIB_TABLE_ENROLLMENT][e->reason]++;
+    }
+    return SIB_OK;
+}
+
+static int population_row(char *line, size_t len, void *ud, sib_error *err)
+{
+    reader *r = ud;
+    sib_source *s = r->src;
+    char *f[9];
+    if (take_line(r, line, len, f, 9, "population", err) != SIB_OK)
+        return SIB_ERR;
+    if (grow((void **)&s->pop, &r->cap, s->npop, sizeof *s->pop) != SIB_OK)
+        return sib_error_set(err, "population: out of memory");
+    sib_population *p = &s->pop[s->npop++];
+    int ok;
+    p->id = parse_long(f[0], &ok);
+    p->id_number = f[1];
+    p->name = f[2];
+    p->gender = f[3];
+    p->birth_date = sib_date_parse(f[4]);
+    p->town_code = f[5];
+    p->residence = f[6];
+    p->deceased_on = sib_date_parse(f[7]);
+    p->in_school = f[8] && f[8][0] == 't';
+    p->person = -1;
+    if (sib_blank(p->id_number) && sib_blank(p->name)) {
+        p->state = SIB_ROW_REJECTED;
+        p->reason = SIB_REJ_IDENTITY;
+        s->rejects[SIB_TABLE_POPULATION][SIB_REJ_IDENTITY]++;
+    }
+    return SIB_OK;
+}
+
+static int add_crej(sib_source *s, int64_t enr, int32_t period, int reason, int32_t paid_on, int64_t amount)
+{
+    if (grow((void **)&s->crej, &s->capcrej, s->ncrej, sizeof *s->crej) != SIB_OK)
+        return SIB_ERR;
+    s->crej[s->ncrej++] = (sib_contrib_reject){ enr, period, (uint8_t)reason, paid_on, amount };
+    s->rejects[SIB_TABLE_CONTRIBUTION][reason]++;
+    return SIB_OK;
+}
+
+/* Repeats found while streaming: (enrollment index, period) pairs. */
+typedef struct repeat_list {
+    struct { int32_t enr, period; } *v;
+    size_t n, cap;
+} repeat_list;
+
+typedef struct contrib_reader {
+    reader r;
+    repeat_list rep;
+} contrib_reader;
+
+static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
+{
+    contrib_reader *cr = ud;
+    reader *r = &cr->r;
+    sib_source *s = r->src;
+    (void)len;
+    char *f[6];
+    if ((s->contrib_rows & 0x3ffff) == 0 && stopped(r, err) != SIB_OK)
+        return SIB_ERR;
+    s->contrib_rows++;
+    if (sib_copy_split(line, f, 6) != 6)
+        return sib_error_set(err, "contribution: unexpected number of columns");
+    int ok_id, ok_period;
+    int64_t enr_id = parse_long(f[0], &ok_id);
+    long period = parse_long(f[1], &ok_period);
+    int64_t base = sib_parse_cents(f[2]), emp = sib_parse_cents(f[3]), pers = sib_parse_cents(f[4]);
+    int32_t paid_on = sib_date_parse(f[5]);
+    int32_t per = ok_period ? (int32_t)period : 0;
+    long idx = ok_id ? sib_source_enrollment_index(s, enr_id) : -1;
+    int reason = SIB_REJ_NONE;
+    if (idx < 0) {
+        reason = SIB_REJ_ORPHAN;
+    } else {
+        sib_enrollment *e = &s->enr[idx];
+        if (e->state == SIB_ROW_OUT_OF_SCOPE) {
+            s->contrib_out_of_scope++;
+            return SIB_OK;
+        }
+        if (e->state == SIB_ROW_REJECTED)
+            reason = SIB_REJ_REJECTED_ENROLLMENT;
+        else if (!ok_period || !sib_month_valid(period) || period > s->as_of)
+            reason = SIB_REJ_FUTURE;
+        else if (base < 0 || emp < 0 || pers < 0)
+            reason = SIB_REJ_NEGATIVE;
+        else if (e->state == SIB_ROW_NOT_STARTED) {
+            s->contrib_not_started++;
+            return SIB_OK;
+        }
+    }
+    if (reason) {
+        if (add_crej(s, ok_id ? enr_id : 0, per, reason, paid_on, emp + pers) != SIB_OK)
+            return sib_error_set(err, "contribution: out of memory");
+        return SIB_OK;
+    }
+    sib_enrollment *e = &s->enr[idx];
+    int fresh = sib_months_add(&e->paid, r->as_of_idx, sib_month_index(per));
+    if (fresh < 0)
+        return sib_error_set(err, "contribution: out of memory");
+    if (!fresh) {
+        /* a further row for a paid (enrollment, period): settled after the stream */
+        if (grow((void **)&cr->rep.v, &cr->rep.cap, cr->rep.n, sizeof *cr->rep.v) != SIB_OK)
+            return sib_error_set(err, "contribution: out of memory");
+        cr->rep.v[cr->rep.n].enr = (int32_t)idx;
+        cr->rep.v[cr->rep.n].period = per;
+        cr->rep.n++;
+    }
+    s->contrib_kept += fresh;
+    if (per > e->last_paid)
+        e->last_paid = per;
+    if (sib_month_diff(s->as_of, per) < 12)
+        e->sum12 += emp + pers;
+    return SIB_OK;
+}
+
+/* ------------------------------------------------ kept rows, read again */
+
+typedef struct crow {
+    int32_t enr, period, paid_on;
+    int64_t amount;
+} crow;
+
+static int crow_cmp(const void *a, const void *b)
+{
+    const crow *x = a, *y = b;
+    if (x->enr != y->enr)
+        return x->enr < y->enr ? -1 : 1;
+    if (x->period != y->period)
+        return x->period < y->period ? -1 : 1;
+    /* kept row first: latest paid_on (missing = earliest), then largest amount */
+    if (x->paid_on != y->paid_on)
+        return x->paid_on > y->paid_on ? -1 : 1;
+    if (x->amount != y->amount)
+        return x->amount > y->amount ? -1 : 1;
+    return 0;
+}
+
+/* Reads the usable rows (not orphan/rejected/future/negative) of the given
+ * enrollments into *rows, sorted with each (enrollment, period)'s kept row first. */
+static int read_rows_of(sib_source *src, sib_db *db, const size_t *enr, size_t n,
+                        crow **rows, size_t *nrows, sib_error *err)
+{
+    *rows = NULL;
+    *nrows = 0;
+    if (n == 0)
+        return SIB_OK;
+    sib_buf arr = { 0 };
+    sib_buf_puts(&arr, "{");
+    for (size_t i = 0; i < n; i++)
+        sib_buf_printf(&arr, "%s%lld", i ? "," : "", (long long)src->enr[enr[i]].id);
+    if (sib_buf_puts(&arr, "}") != SIB_OK) {
+        sib_buf_free(&arr);
+        return sib_error_set(err, "contribution: out of memory");
+    }
+    const char *params[1] = { arr.data };
+    PGresult *res;
+    int rc = sib_db_query(db, sib_sql_get("read_contributions_of"), 1, params, &res, err);
+    sib_buf_free(&arr);
+    if (rc != SIB_OK)
+        return sib_error_prefix(err, "contribution: reading again");
+    int nt = PQntuples(res);
+    crow *v = malloc((size_t)(nt ? nt : 1) * sizeof *v);
+    if (!v) {
+        PQclear(res);
+        return sib_error_set(err, "contribution: out of memory");
+    }
+    size_t k = 0;
+    for (int i = 0; i < nt; i++) {
+        int ok;
+        long idx = sib_source_enrollment_index(src, parse_long(PQgetvalue(res, i, 0), &ok));
+        long period = parse_long(PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1), &ok);
+        if (idx < 0 || !ok || !sib_month_valid(period) || period > src->as_of)
+            continue;
+        int64_t base = sib_parse_cents(PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2));
+        int64_t emp = sib_parse_cents(PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3));
+        int64_t pers = sib_parse_cents(PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
+        if (base < 0 || emp < 0 || pers < 0)
+            continue;
+        v[k++] = (crow){ (int32_t)idx, (int32_t)period,
+                         sib_date_parse(PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5)),
+                         emp + pers };
+    }
+    PQclear(res);
+    qsort(v, k, sizeof *v, crow_cmp);
+    *rows = v;
+    *nrows = k;
+    return SIB_OK;
+}
+
+static int size_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Settles the repeats: every further row of an (enrollment, period) is a
+ * `repeat` reject, and the 12-month sums count the kept row only. */
+static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_error *err)
+{
+    if (rep->n == 0)
+        return SIB_OK;
+    size_t *ids = malloc(rep->n * sizeof *ids);
+    if (!ids)
+        return sib_error_set(err, "contribution: out of memory");
+    for (size_t i = 0; i < rep->n; i++)
+        ids[i] = (size_t)rep->v[i].enr;
+    qsort(ids, rep->n, sizeof *ids, size_cmp);
+    size_t n = 0;
+    for (size_t i = 0; i < rep->n; i++)
+        if (n == 0 || ids[n - 1] != ids[i])
+            ids[n++] = ids[i];
+    crow *rows;
+    size_t nrows;
+    int rc = read_rows_of(src, db, ids, n, &rows, &nrows, err);
+    free(ids);
+    if (rc != SIB_OK)
+        return SIB_ERR;
+    for (size_t i = 0; i < nrows; i++) {
+        int first = i == 0 || rows[i - 1].enr != rows[i].enr || rows[i - 1].period != rows[i].period;
+        if (first)
+            continue;
+        sib_enrollment *e = &src->enr[rows[i].enr];
+        if (sib_month_diff(src->as_of, rows[i].period) < 12)
+            e->sum12 -= rows[i].amount;
+        if (add_crej(src, e->id, rows[i].period, SIB_REJ_REPEAT, rows[i].paid_on, rows[i].amount) != SIB_OK) {
+            free(rows);
+            return sib_error_set(err, "contribution: out of memory");
+        }
+    }
+    free(rows);
+    return SIB_OK;
+}
+
+int sib_source_kept_amounts(sib_source *src, sib_db *db, const size_t *enr, size_t n,
+                            sib_kept_fn fn, void *ud, sib_error *err)
+{
+    crow *rows;
+    size_t nrows;
+    if (read_rows_of(src, db, enr, n, &rows, &nrows, err) != SIB_OK)
+        return SIB_ERR;
+    for (size_t i = 0; i < nrows; i++)
+        if (i == 0 || rows[i - 1].enr != rows[i].enr || rows[i - 1].period != rows[i].period)
+            fn((size_t)rows[i].enr, rows[i].period, rows[i].amount, ud);
+    free(rows);
+    return SIB_OK;
+}
+
+/* ------------------------------------------------------------ the stage */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int copy_table(sib_db *db, const char *sqlname, sib_db_row_fn fn, void *ud,
+                      const char *table, size_t *count, sib_error *err)
+{
+    double t0 = now_s();
+    if (sib_db_copy_out(db, sib_sql_get(sqlname), fn, ud, err) != SIB_OK)
+        return sib_error_prefix(err, "reading si_src.%s", table);
+    double dt = now_s() - t0;
+    sib_log_info("read", "table=%s rows=%zu seconds=%.2f rows_per_s=%.0f", table, *count, dt,
+                 dt > 0 ? (double)*count / dt : 0.0);
+    return SIB_OK;
+}
+
+sib_source *sib_source_read(sib_db *db, int as_of, volatile sig_atomic_t *stop, sib_error *err)
+{
+    sib_source *s = calloc(1, sizeof *s);
+    if (!s) {
+        sib_error_set(err, "read: out of memory");
+        return NULL;
+    }
+    s->as_of = as_of;
+    s->arena = sib_arena_new(8u << 20);
+    s->emp_map = sib_i64map_new(1u << 16);
+    if (!s->arena || !s->emp_map) {
+        sib_error_set(err, "read: out of memory");
+        goto fail;
+    }
+    if (sib_db_exec_file(db, "read_snapshot", err) != SIB_OK)
+        goto fail;
+    PGresult *res;
+    if (sib_db_query(db, sib_sql_get("read_snapshot_id"), 0, NULL, &res, err) != SIB_OK)
+        goto fail;
+    snprintf(s->snapshot_id, sizeof s->snapshot_id, "%s", PQgetvalue(res, 0, 0));
+    snprintf(s->txid_snapshot, sizeof s->txid_snapshot, "%s", PQgetvalue(res, 0, 1));
+    snprintf(s->server_version, sizeof s->server_version, "%s", PQgetvalue(res, 0, 2));
+    PQclear(res);
+
+    reader r = { .src = s, .stop = stop, .as_of_idx = sib_month_index(as_of),
+                 .as_of_last_day = sib_month_last_day(as_of) };
+    if (copy_table(db, "read_employers", employer_row, &r, "employer", &s->nemp, err) != SIB_OK)
+        goto fail;
+    for (size_t i = 0; i < s->nemp; i++)
+        if (sib_i64map_put(s->emp_map, s->emp[i].unit_id, (int32_t)i) != SIB_OK) {
+            sib_error_set(err, "read: out of memory");
+            goto fail;
+        }
+
+    r.cap = 0;
+    if (copy_table(db, "read_enrollments", enrollment_row, &r, "enrollment", &s->nenr, err) != SIB_OK)
+        goto fail;
+    s->enr_map = sib_i64map_new(s->nenr);
+    if (!s->enr_map) {
+        sib_error_set(err, "read: out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < s->nenr; i++)
+        if (sib_i64map_put(s->enr_map, s->enr[i].id, (int32_t)i) != SIB_OK) {
+            sib_error_set(err, "read: out of memory");
+            goto fail;
+        }
+
+    r.cap = 0;
+    if (copy_table(db, "read_population", population_row, &r, "population", &s->npop, err) != SIB_OK)
+        goto fail;
+
+    contrib_reader cr = { .r = r };
+    size_t nrows = 0;
+    double t0 = now_s();
+    if (sib_db_copy_out(db, sib_sql_get("read_contributions"), contribution_row, &cr, err) != SIB_OK) {
+        free(cr.rep.v);
+        sib_error_prefix(err, "reading si_src.contribution");
+        goto fail;
+    }
+    nrows = (size_t)s->contrib_rows;
+    double dt = now_s() - t0;
+    sib_log_info("read", "table=contribution rows=%zu kept_months=%ld repeats=%zu seconds=%.2f rows_per_s=%.0f",
+                 nrows, s->contrib_kept, cr.rep.n, dt, dt > 0 ? (double)nrows / dt : 0.0);
+    int rc = settle_repeats(s, db, &cr.rep, err);
+    free(cr.rep.v);
+    if (rc != SIB_OK)
+        goto fail;
+    return s;
+fail:
+    sib_source_free(s);
+    return NULL;
+}
+
+int sib_source_finish(sib_db *db, sib_error *err)
+{
+    return sib_db_exec(db, "COMMIT", err);
+}
+
+const sib_employer *sib_source_employer(const sib_source *src, int64_t unit_id)
+{
+    if (!unit_id || !src->emp_map)
+        return NULL;
+    int32_t i = sib_i64map_get(src->emp_map, unit_id);
+    return i >= 0 ? &src->emp[i] : NULL;
+}
+
+long sib_source_enrollment_index(const sib_source *src, int64_t id)
+{
+    return src->enr_map ? sib_i64map_get(src->enr_map, id) : -1;
+}
+
+size_t sib_source_bytes(const sib_source *src)
+{
+    return sib_arena_bytes(src->arena) + src->nenr * sizeof *src->enr + src->npop * sizeof *src->pop +
+           src->nemp * sizeof *src->emp + src->ncrej * sizeof *src->crej;
+}
+
+void sib_source_free(sib_source *src)
+{
+    if (!src)
+        return;
+    for (size_t i = 0; i < src->nenr; i++)
+        free(src->enr[i].paid.old);
+    free(src->enr);
+    free(src->pop);
+    free(src->emp);
+    free(src->crej);
+    sib_i64map_free(src->emp_map);
+    sib_i64map_free(src->enr_map);
+    sib_arena_free(src->arena);
+    free(src);
+}

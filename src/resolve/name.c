@@ -1,0 +1,282 @@
+/*
+ * name.c — name forms (ICU) and code-point similarity (see name.h).
+ */
+#include "resolve/name.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+#include <unicode/utf8.h>
+
+#include "resolve/fold.h"
+
+#define NAME_MAXCP 64
+
+struct sib_name_ctx {
+    UTransliterator *t2s;       /* Traditional-Simplified */
+    UTransliterator *pinyin;    /* Han-Latin/Names; Latin-ASCII */
+};
+
+/* Opens one transliterator by its ID. */
+static UTransliterator *open_trans(const char *id, sib_error *err)
+{
+    UChar uid[64];
+    UErrorCode st = U_ZERO_ERROR;
+    UParseError pe;
+    u_uastrcpy(uid, id);
+    UTransliterator *t = utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, &pe, &st);
+    if (U_FAILURE(st)) {
+        sib_error_set(err, "name: ICU transliterator %s: %s", id, u_errorName(st));
+        return NULL;
+    }
+    return t;
+}
+
+sib_name_ctx *sib_name_ctx_new(sib_error *err)
+{
+    sib_name_ctx *ctx = calloc(1, sizeof *ctx);
+    if (ctx == NULL) {
+        sib_error_set(err, "name: out of memory");
+        return NULL;
+    }
+    ctx->t2s = open_trans("Traditional-Simplified", err);
+    if (ctx->t2s == NULL)
+        goto fail;
+    ctx->pinyin = open_trans("Han-Latin/Names; Latin-ASCII", err);
+    if (ctx->pinyin == NULL)
+        goto fail;
+    return ctx;
+fail:
+    sib_name_ctx_free(ctx);
+    return NULL;
+}
+
+void sib_name_ctx_free(sib_name_ctx *ctx)
+{
+    if (ctx == NULL)
+        return;
+    if (ctx->t2s)
+        utrans_close(ctx->t2s);
+    if (ctx->pinyin)
+        utrans_close(ctx->pinyin);
+    free(ctx);
+}
+
+size_t sib_name_normalize(const char *raw, char *out, size_t cap)
+{
+    return sib_fold_text(raw, 0, out, cap);
+}
+
+/* Copies src into out (cap >= 1), cut to fit. */
+static void copy_cut(char *out, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, src, n);
+    out[n] = '\0';
+}
+
+/* Runs t over norm; with upper, the result is upper-cased and stripped of
+ * white space and apostrophes (pinyin syllable separators). */
+static int run_trans(UTransliterator *t, const char *norm, int upper, char *out, size_t cap)
+{
+    UChar buf[4 * NAME_MAXCP + 64];
+    int32_t len = 0, limit, cap16 = (int32_t)(sizeof buf / sizeof buf[0]);
+    UErrorCode st = U_ZERO_ERROR;
+
+    /* pure ASCII needs no transliteration */
+    const unsigned char *q = (const unsigned char *)norm;
+    while (*q && *q < 0x80)
+        q++;
+    if (*q == '\0' || strlen(norm) > 3 * NAME_MAXCP) {
+        copy_cut(out, cap, norm);
+        return SIB_OK;
+    }
+    u_strFromUTF8WithSub(buf, cap16 / 2, &len, norm, -1, 0xFFFD, NULL, &st);
+    if (U_FAILURE(st))
+        goto fail;
+    limit = len;
+    utrans_transUChars(t, buf, &len, cap16, 0, &limit, &st);
+    if (U_FAILURE(st))
+        goto fail;
+    size_t o = 0;
+    for (int32_t i = 0; i < len;) {
+        UChar32 c;
+        U16_NEXT(buf, i, len, c);
+        if (upper) {
+            if (u_isUWhiteSpace(c) || c == '\'' || c == '-')
+                continue;
+            c = u_toupper(c);
+        }
+        if (o + (size_t)U8_LENGTH(c) >= cap)
+            break;
+        int32_t off = (int32_t)o;
+        UBool bad = 0;
+        U8_APPEND((uint8_t *)out, off, (int32_t)cap, c, bad);
+        if (bad)
+            break;
+        o = (size_t)off;
+    }
+    out[o] = '\0';
+    return SIB_OK;
+fail:
+    copy_cut(out, cap, norm);
+    return SIB_ERR;
+}
+
+int sib_name_simplify(sib_name_ctx *ctx, const char *norm, char *out, size_t cap)
+{
+    return run_trans(ctx->t2s, norm, 0, out, cap);
+}
+
+int sib_name_pinyin(sib_name_ctx *ctx, const char *norm, char *out, size_t cap)
+{
+    return run_trans(ctx->pinyin, norm, 1, out, cap);
+}
+
+/* Decodes up to NAME_MAXCP code points of UTF-8 s into cp; returns the count. */
+static int decode(const char *s, UChar32 *cp)
+{
+    int32_t i = 0, n = 0, len = (int32_t)strlen(s);
+    while (i < len && n < NAME_MAXCP) {
+        UChar32 c;
+        U8_NEXT(s, i, len, c);
+        cp[n++] = c;
+    }
+    return n;
+}
+
+size_t sib_name_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Jaro-Winkler over decoded code points. */
+static double jw_cp(const UChar32 *a, int la, const UChar32 *b, int lb)
+{
+    unsigned char ma[NAME_MAXCP] = {0}, mb[NAME_MAXCP] = {0};
+    if (la == 0 || lb == 0)
+        return 0.0;
+    int range = (la > lb ? la : lb) / 2 - 1;
+    if (range < 0)
+        range = 0;
+    int m = 0;
+    for (int i = 0; i < la; i++) {
+        int lo = i - range > 0 ? i - range : 0, hi = i + range + 1 < lb ? i + range + 1 : lb;
+        for (int j = lo; j < hi; j++) {
+            if (!mb[j] && a[i] == b[j]) {
+                ma[i] = mb[j] = 1;
+                m++;
+                break;
+            }
+        }
+    }
+    if (m == 0)
+        return 0.0;
+    int t = 0, k = 0;
+    for (int i = 0; i < la; i++) {
+        if (!ma[i])
+            continue;
+        while (!mb[k])
+            k++;
+        if (a[i] != b[k])
+            t++;
+        k++;
+    }
+    double jaro = ((double)m / la + (double)m / lb + (m - t / 2.0) / m) / 3.0;
+    int p = 0;
+    while (p < 4 && p < la && p < lb && a[p] == b[p])
+        p++;
+    return jaro + p * 0.1 * (1.0 - jaro);
+}
+
+double sib_name_jaro_winkler(const char *a, const char *b)
+{
+    UChar32 ca[NAME_MAXCP], cb[NAME_MAXCP];
+    int la = decode(a, ca), lb = decode(b, cb);
+    return jw_cp(ca, la, cb, lb);
+}
+
+/* OSA distance over decoded code points, capped at max + 1. */
+static int osa_cp(const UChar32 *a, int la, const UChar32 *b, int lb, int max)
+{
+    int d[NAME_MAXCP + 1][NAME_MAXCP + 1];
+    if (abs(la - lb) > max)
+        return max + 1;
+    for (int i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (int j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (int i = 1; i <= la; i++) {
+        int rowmin = max + 1;
+        for (int j = 1; j <= lb; j++) {
+            int c = a[i - 1] == b[j - 1] ? 0 : 1;
+            int v = d[i - 1][j - 1] + c;
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+            if (v < rowmin)
+                rowmin = v;
+        }
+        if (rowmin > max)
+            return max + 1;
+    }
+    return d[la][lb] > max ? max + 1 : d[la][lb];
+}
+
+int sib_name_edit_distance(const char *a, const char *b, int max)
+{
+    UChar32 ca[NAME_MAXCP], cb[NAME_MAXCP];
+    int la = decode(a, ca), lb = decode(b, cb);
+    return osa_cp(ca, la, cb, lb, max);
+}
+
+sib_name_level sib_name_level_of(const char *a_norm, const char *a_simp, const char *a_pin,
+                                 const char *b_norm, const char *b_simp, const char *b_pin)
+{
+    if (a_norm == NULL || b_norm == NULL || !*a_norm || !*b_norm)
+        return SIB_NAME_MISSING;
+    if (strcmp(a_norm, b_norm) == 0)
+        return SIB_NAME_EXACT;
+    if (a_simp && b_simp && strcmp(a_simp, b_simp) == 0)
+        return SIB_NAME_SIMPLIFIED;
+    if (a_pin && b_pin && *a_pin && strcmp(a_pin, b_pin) == 0)
+        return SIB_NAME_PINYIN;
+    UChar32 ca[NAME_MAXCP], cb[NAME_MAXCP];
+    const char *sa = a_simp ? a_simp : a_norm, *sb = b_simp ? b_simp : b_norm;
+    int la = decode(sa, ca), lb = decode(sb, cb);
+    if (la >= 2 && la <= 4 && lb >= 2 && lb <= 4)
+        return osa_cp(ca, la, cb, lb, 1) <= 1 ? SIB_NAME_SIMILAR : SIB_NAME_DIFFERENT;
+    return jw_cp(ca, la, cb, lb) >= 0.90 ? SIB_NAME_SIMILAR : SIB_NAME_DIFFERENT;
+}
+
+sib_name_level sib_name_compare(sib_name_ctx *ctx, const char *a_norm, const char *b_norm)
+{
+    char as[256], bs[256], ap[256], bp[256];
+    if (a_norm == NULL || b_norm == NULL || !*a_norm || !*b_norm)
+        return SIB_NAME_MISSING;
+    if (strcmp(a_norm, b_norm) == 0)
+        return SIB_NAME_EXACT;
+    sib_name_simplify(ctx, a_norm, as, sizeof as);
+    sib_name_simplify(ctx, b_norm, bs, sizeof bs);
+    sib_name_pinyin(ctx, as, ap, sizeof ap);
+    sib_name_pinyin(ctx, bs, bp, sizeof bp);
+    return sib_name_level_of(a_norm, as, ap, b_norm, bs, bp);
+}
+
+const char *sib_name_level_text(sib_name_level lv)
+{
+    static const char *t[] = {"missing", "exact", "simplified", "pinyin", "similar", "different"};
+    return (unsigned)lv < sizeof t / sizeof t[0] ? t[lv] : "unknown";
+}

@@ -1,0 +1,747 @@
+/*
+ * resolve.c — person resolution (see resolve.h for the rules; the m/u
+ * values below are explained in docs/matching.md).
+ */
+#include "resolve/resolve.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/arena.h"
+#include "common/log.h"
+#include "resolve/idnum.h"
+#include "resolve/match.h"
+#include "resolve/name.h"
+
+#define NAME_CAP 192
+
+/* The resolver's field list (order = SIB_EV_*), fixed m/u per level. The
+ * exact levels of name and birth are replaced by term frequencies at run
+ * time (u = share of keyed persons with that value). */
+static const sib_match_field resolver_fields[SIB_EV_NFIELDS] = {
+    {.name = "name", .kind = SIB_CMP_NAME_ZH,
+     .m = {0, 0.92, 0.02, 0.02, 0.03, 0.01}, .u = {0, 1e-4, 1e-4, 1e-3, 1e-3, 0.99}},
+    {.name = "birth", .kind = SIB_CMP_DATE,
+     .m = {0, 0.95, 0.02, 0.005, 0.015, 0.01}, .u = {0, 5e-5, 3e-3, 5e-5, 3e-3, 0.994}},
+    {.name = "gender", .kind = SIB_CMP_EXACT, .m = {0, 0.98, 0.02}, .u = {0, 0.5, 0.5}},
+    {.name = "town", .kind = SIB_CMP_EXACT, .m = {0, 0.85, 0.15}, .u = {0, 0.15, 0.85}},
+    {.name = "unit", .kind = SIB_CMP_EXACT, .m = {0, 0.6, 0.4}, .u = {0, 1e-3, 0.999}},
+    {.name = "id", .kind = SIB_CMP_IDNUM,
+     .m = {0, 0.01, 0.6, 0.1, 0.29}, .u = {0, 1e-12, 1e-9, 1e-7, 0.9999999}},
+};
+
+typedef struct review_entry {
+    size_t rec;
+    int32_t cand;
+    float score;
+    uint32_t evidence;
+} review_entry;
+
+struct sib_resolver {
+    int as_of;
+    double auto_link, review;
+    sib_match_model *model;
+    sib_name_ctx *names;
+    sib_arena *arena;
+    int ran;
+    size_t npersons;
+    char (*keys)[19];           /* per person; "" when unresolved */
+    int64_t *first;             /* per person: first record */
+    review_entry *rev;
+    size_t nrev, caprev;
+};
+
+/* A value -> list-of-int32 index: map to a bucket, buckets in CSR form. */
+typedef struct block_index {
+    sib_i64map *map;
+    int32_t *off;               /* nb + 1 */
+    int32_t *items;
+    int32_t nb;
+} block_index;
+
+/* Working state of one run. */
+typedef struct run_state {
+    sib_resolver *r;
+    const sib_person_rec *recs;
+    size_t n;
+    int32_t *prov;              /* provisional person of a record, -1 */
+    size_t nkp;                 /* keyed persons */
+    char (*pkeys)[19];
+    int32_t *poff, *precs;      /* person -> its keyed records */
+    const char **norm;          /* normalised name per record (lazy for unkeyed) */
+    char **simp;                /* "simplified\0pinyin" per record, lazy */
+    sib_i64map *keymap;         /* key (first 17 digits) -> person */
+    block_index birth, names;
+    int32_t *seen;              /* per person: last query that scored it */
+    double prior;               /* log2(number of keyed persons) */
+} run_state;
+
+/* A query: one unkeyed record, its forms computed once. */
+typedef struct query {
+    size_t rec;
+    char norm[NAME_CAP], simp[NAME_CAP], pin[NAME_CAP];
+    int has_forms;
+    char fid[40];               /* folded broken ID, "" when none */
+    char birth[9];              /* YYYYMMDD or "" */
+    char town[10];
+    int gender;                 /* 1, 2 or 0 */
+    double tf_name;             /* share of persons with this name (>= 1/N) */
+    int32_t best, second_p;
+    double best_s, second_s;
+    uint8_t best_lv[SIB_EV_NFIELDS];
+} query;
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* 1 when raw is certainly its own normalised form (so no ICU call): ASCII
+ * printable without blanks or lower case, and CJK unified ideographs
+ * (lead bytes E4..E9). */
+static int name_is_plain(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        if (*p < 0x80) {
+            if (*p <= ' ' || *p == 0x7f || (*p >= 'a' && *p <= 'z'))
+                return 0;
+            p++;
+        } else if (*p >= 0xE4 && *p <= 0xE9 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+            p += 3;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Normalised name of record i (cached; NULL-safe: "" for no name). */
+static const char *rec_norm(run_state *s, size_t i)
+{
+    if (s->norm[i])
+        return s->norm[i];
+    const char *raw = s->recs[i].name;
+    if (raw == NULL || name_is_plain(raw)) {
+        s->norm[i] = raw ? raw : "";
+        return s->norm[i];
+    }
+    char buf[NAME_CAP];
+    sib_name_normalize(raw, buf, sizeof buf);
+    char *c = sib_arena_strndup(s->r->arena, buf, strlen(buf));
+    s->norm[i] = c ? c : "";
+    return s->norm[i];
+}
+
+/* "simplified\0pinyin\0" of record i (cached); NULL when out of memory. */
+static const char *rec_simp(run_state *s, size_t i)
+{
+    if (s->simp[i])
+        return s->simp[i];
+    const char *nm = rec_norm(s, i);
+    char sb[NAME_CAP], pb[NAME_CAP];
+    sib_name_simplify(s->r->names, nm, sb, sizeof sb);
+    sib_name_pinyin(s->r->names, sb, pb, sizeof pb);
+    size_t ls = strlen(sb), lp = strlen(pb);
+    char *c = sib_arena_alloc(s->r->arena, ls + lp + 2);
+    if (c == NULL)
+        return NULL;
+    memcpy(c, sb, ls + 1);
+    memcpy(c + ls + 1, pb, lp + 1);
+    s->simp[i] = c;
+    return c;
+}
+
+/* Builds a block index over n (key, item) pairs. */
+static int block_build(block_index *b, const int64_t *keys, const int32_t *items, size_t n)
+{
+    int32_t *bucket = malloc((n ? n : 1) * sizeof *bucket);
+    b->map = sib_i64map_new(n / 4 + 16);
+    b->nb = 0;
+    b->off = NULL;
+    b->items = NULL;
+    if (bucket == NULL || b->map == NULL)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        int32_t k = sib_i64map_get(b->map, keys[i]);
+        if (k < 0) {
+            k = b->nb++;
+            if (sib_i64map_put(b->map, keys[i], k) != SIB_OK)
+                goto fail;
+        }
+        bucket[i] = k;
+    }
+    b->off = calloc((size_t)b->nb + 1, sizeof *b->off);
+    b->items = malloc((n ? n : 1) * sizeof *b->items);
+    if (b->off == NULL || b->items == NULL)
+        goto fail;
+    for (size_t i = 0; i < n; i++)
+        b->off[bucket[i] + 1]++;
+    for (int32_t k = 0; k < b->nb; k++)
+        b->off[k + 1] += b->off[k];
+    for (size_t i = 0; i < n; i++)
+        b->items[b->off[bucket[i]]++] = items[i];
+    for (int32_t k = b->nb; k > 0; k--)    /* restore the starts */
+        b->off[k] = b->off[k - 1];
+    b->off[0] = 0;
+    free(bucket);
+    return SIB_OK;
+fail:
+    free(bucket);
+    return SIB_ERR;
+}
+
+static void block_free(block_index *b)
+{
+    sib_i64map_free(b->map);
+    free(b->off);
+    free(b->items);
+}
+
+/* The bucket of key: *items and its size (0 when absent). */
+static int32_t block_get(const block_index *b, int64_t key, const int32_t **items)
+{
+    int32_t k = sib_i64map_get(b->map, key);
+    if (k < 0) {
+        *items = NULL;
+        return 0;
+    }
+    *items = b->items + b->off[k];
+    return b->off[k + 1] - b->off[k];
+}
+
+/* Key (18 chars, valid) -> int64 of its first 17 digits. */
+static int64_t key64(const char *key)
+{
+    int64_t v = 0;
+    for (int i = 0; i < 17; i++)
+        v = v * 10 + (key[i] - '0');
+    return v;
+}
+
+/* Gender code of a raw value: 1, 2 or 0 (unknown). */
+static int parse_gender(const char *g)
+{
+    if (g == NULL)
+        return 0;
+    while (*g == ' ')
+        g++;
+    if (*g == '1' || *g == 'M' || *g == 'm' || strncmp(g, "男", 3) == 0)
+        return 1;
+    if (*g == '2' || *g == 'F' || *g == 'f' || strncmp(g, "女", 3) == 0)
+        return 2;
+    return 0;
+}
+
+/* 9-digit town of a raw code into out ("" when not 9 or 12 digits). */
+static void town9(const char *raw, char out[10])
+{
+    char f[24];
+    out[0] = '\0';
+    if (raw == NULL)
+        return;
+    size_t n = sib_idnum_fold(raw, f, sizeof f);
+    if (n != 9 && !(n == 12 && strcmp(f + 9, "000") == 0))
+        return;
+    for (int i = 0; i < 9; i++)
+        if (f[i] < '0' || f[i] > '9')
+            return;
+    memcpy(out, f, 9);
+    out[9] = '\0';
+}
+
+/* Scores keyed person p for query q and keeps the best two. */
+static void score_person(run_state *s, query *q, int32_t p)
+{
+    const sib_match_model *m = s->r->model;
+    uint8_t lv[SIB_EV_NFIELDS] = {0};
+    const char *key = s->pkeys[p];
+    char kb[9];
+
+    memcpy(kb, key + 6, 8);
+    kb[8] = '\0';
+    if (q->birth[0])
+        lv[SIB_EV_BIRTH] = (uint8_t)sib_match_compare(m, SIB_EV_BIRTH, q->birth, kb, NULL);
+    if (q->gender)
+        lv[SIB_EV_GENDER] = q->gender == sib_idnum_gender(key) ? 1 : 2;
+    if (q->fid[0])
+        lv[SIB_EV_ID] = (uint8_t)sib_match_compare(m, SIB_EV_ID, q->fid, key, NULL);
+    for (int32_t j = s->poff[p]; j < s->poff[p + 1]; j++) {
+        const sib_person_rec *c = &s->recs[s->precs[j]];
+        if (q->town[0] && c->town_code && lv[SIB_EV_TOWN] != 1) {
+            char t[10];
+            town9(c->town_code, t);
+            if (t[0])
+                lv[SIB_EV_TOWN] = strcmp(t, q->town) == 0 ? 1 : 2;
+        }
+        if (s->recs[q->rec].unit_id && c->unit_id && lv[SIB_EV_UNIT] != 1)
+            lv[SIB_EV_UNIT] = c->unit_id == s->recs[q->rec].unit_id ? 1 : 2;
+    }
+    double w = sib_match_weight(m, lv) - s->prior;
+    if (lv[SIB_EV_BIRTH] == 1) {
+        const int32_t *it;
+        int32_t cnt = block_get(&s->birth, atoi(kb), &it);
+        double mm, uu;
+        sib_match_get(m, SIB_EV_BIRTH, 1, &mm, &uu);
+        w += log2(uu / ((cnt > 0 ? cnt : 1) / (double)s->nkp));
+    }
+    /* the name: best level over the person's records */
+    int name_lv = 0;
+    if (q->norm[0]) {
+        double mm, uu, bound;
+        sib_match_get(m, SIB_EV_NAME, 1, &mm, &uu);
+        bound = w + sib_match_level_weight(m, SIB_EV_NAME, SIB_NAME_SIMPLIFIED);
+        for (int32_t j = s->poff[p]; j < s->poff[p + 1]; j++) {
+            size_t ri = (size_t)s->precs[j];
+            const char *cn = rec_norm(s, ri);
+            int l;
+            if (!*cn)
+                continue;
+            if (strcmp(cn, q->norm) == 0) {
+                l = SIB_NAME_EXACT;
+            } else if (bound < s->r->review || !q->has_forms) {
+                l = (int)sib_name_level_of(q->norm, NULL, NULL, cn, NULL, NULL);
+            } else {
+                const char *cs = rec_simp(s, ri);
+                l = cs ? (int)sib_name_level_of(q->norm, q->simp, q->pin, cn, cs, cs + strlen(cs) + 1)
+                       : (int)sib_name_level_of(q->norm, NULL, NULL, cn, NULL, NULL);
+            }
+            if (name_lv == 0 || l < name_lv)
+                name_lv = l;
+            if (name_lv == SIB_NAME_EXACT)
+                break;
+        }
+        lv[SIB_EV_NAME] = (uint8_t)name_lv;
+        w += sib_match_level_weight(m, SIB_EV_NAME, name_lv);
+        if (name_lv == SIB_NAME_EXACT)
+            w += log2(uu / q->tf_name);
+    }
+    if (q->best < 0 || w > q->best_s) {
+        q->second_p = q->best;
+        q->second_s = q->best_s;
+        q->best = p;
+        q->best_s = w;
+        memcpy(q->best_lv, lv, sizeof lv);
+    } else if (q->second_p < 0 || w > q->second_s) {
+        q->second_p = p;
+        q->second_s = w;
+    }
+}
+
+/* Scores p unless this query has seen it already. */
+static void consider(run_state *s, query *q, int32_t qid, int32_t p)
+{
+    if (p < 0 || s->seen[p] == qid)
+        return;
+    s->seen[p] = qid;
+    score_person(s, q, p);
+}
+
+/* Looks up a candidate key string (17 digits + check) in the key table. */
+static void try_key(run_state *s, query *q, int32_t qid, const char *k18)
+{
+    for (int i = 0; i < 17; i++)
+        if (k18[i] < '0' || k18[i] > '9')
+            return;
+    if (sib_idnum_check_char(k18) != k18[17])
+        return;
+    consider(s, q, qid, sib_i64map_get(s->keymap, key64(k18)));
+}
+
+/* Keys one edit away from the folded broken ID (see resolve.h). */
+static void id_neighbours(run_state *s, query *q, int32_t qid)
+{
+    const char *f = q->fid;
+    size_t n = strlen(f);
+    char v[20];
+
+    if (n == 18) {
+        for (int i = 0; i < 18; i++) {
+            memcpy(v, f, 19);
+            if (i == 17) {
+                v[17] = sib_idnum_check_char(v) ? sib_idnum_check_char(v) : 'Z';
+                try_key(s, q, qid, v);
+                continue;
+            }
+            for (char d = '0'; d <= '9'; d++) {
+                if (d == f[i])
+                    continue;
+                v[i] = d;
+                try_key(s, q, qid, v);
+            }
+        }
+        for (int i = 0; i < 17; i++) {
+            memcpy(v, f, 19);
+            char t = v[i];
+            v[i] = v[i + 1];
+            v[i + 1] = t;
+            try_key(s, q, qid, v);
+        }
+    } else if (n == 17) {
+        for (int i = 0; i <= 17; i++) {
+            for (char d = '0'; d <= '9' + 1; d++) {
+                char c = d > '9' ? 'X' : d;
+                if (c == 'X' && i != 17)
+                    continue;
+                memcpy(v, f, (size_t)i);
+                v[i] = c;
+                memcpy(v + i + 1, f + i, 17 - (size_t)i);
+                v[18] = '\0';
+                try_key(s, q, qid, v);
+            }
+        }
+    } else if (n == 19) {
+        for (int i = 0; i < 19; i++) {
+            memcpy(v, f, (size_t)i);
+            memcpy(v + i, f + i + 1, 19 - (size_t)i);
+            try_key(s, q, qid, v);
+        }
+    }
+}
+
+/* Resolves one unkeyed record: sets out and s->prov[i] (probable person). */
+static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
+{
+    sib_resolver *r = s->r;
+    const sib_person_rec *rec = &s->recs[i];
+    query q;
+    const int32_t *it;
+    int32_t cnt;
+
+    memset(&q, 0, sizeof q);
+    q.rec = i;
+    q.best = q.second_p = -1;
+    sib_name_normalize(rec->name, q.norm, sizeof q.norm);
+    if (q.norm[0]) {
+        q.has_forms = sib_name_simplify(r->names, q.norm, q.simp, sizeof q.simp) == SIB_OK &&
+                      sib_name_pinyin(r->names, q.simp, q.pin, sizeof q.pin) == SIB_OK;
+        cnt = block_get(&s->names, (int64_t)fnv1a(q.norm), &it);
+        q.tf_name = (cnt > 0 ? cnt : 1) / (double)s->nkp;
+    }
+    size_t ncp = sib_idnum_fold(rec->id_number, q.fid, sizeof q.fid);
+    if (ncp != strlen(q.fid) || ncp < 8)
+        q.fid[0] = '\0';                /* non-ASCII or too short to compare */
+    int bd = rec->birth_date;
+    if (bd <= 0 && strlen(q.fid) == 18) {
+        int v = atoi((char[9]){q.fid[6], q.fid[7], q.fid[8], q.fid[9], q.fid[10], q.fid[11],
+                               q.fid[12], q.fid[13], 0});
+        if (sib_idnum_date_exists(v))
+            bd = v;
+    }
+    if (bd > 0)
+        snprintf(q.birth, sizeof q.birth, "%08d", bd);
+    q.gender = parse_gender(rec->gender);
+    town9(rec->town_code, q.town);
+
+    if (q.fid[0])
+        id_neighbours(s, &q, qid);
+    if (bd > 0) {
+        cnt = block_get(&s->birth, bd, &it);
+        for (int32_t k = 0; k < cnt; k++)
+            consider(s, &q, qid, it[k]);
+    }
+    if (q.norm[0]) {
+        cnt = block_get(&s->names, (int64_t)fnv1a(q.norm), &it);
+        for (int32_t k = 0; k < cnt; k++)
+            consider(s, &q, qid, it[k]);
+    }
+
+    out->kind = SIB_LINK_UNRESOLVED;
+    out->score = 0;
+    out->evidence = 0;
+    s->prov[i] = -1;
+    if (q.best < 0 || q.best_s < r->review)
+        return SIB_OK;
+    out->score = (float)q.best_s;
+    out->evidence = sib_match_evidence(r->model, q.best_lv);
+    int clear = q.second_p < 0 || q.second_s < q.best_s - SIB_RESOLVE_MARGIN;
+    if (q.best_s >= r->auto_link && clear) {
+        out->kind = SIB_LINK_PROBABLE;
+        s->prov[i] = q.best;
+        return SIB_OK;
+    }
+    if (r->nrev == r->caprev) {
+        size_t nc = r->caprev ? r->caprev * 2 : 256;
+        review_entry *nr = realloc(r->rev, nc * sizeof *nr);
+        if (nr == NULL)
+            return SIB_ERR;
+        r->rev = nr;
+        r->caprev = nc;
+    }
+    r->rev[r->nrev++] = (review_entry){.rec = i, .cand = q.best, .score = (float)q.best_s,
+                                       .evidence = out->evidence};
+    return SIB_OK;
+}
+
+sib_resolver *sib_resolver_new(int as_of, double auto_link, double review, sib_error *err)
+{
+    sib_resolver *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        sib_error_set(err, "resolve: out of memory");
+        return NULL;
+    }
+    r->as_of = as_of;
+    r->auto_link = auto_link;
+    r->review = review;
+    r->model = sib_match_model_new(resolver_fields, SIB_EV_NFIELDS, err);
+    if (r->model == NULL)
+        goto fail;
+    r->names = sib_name_ctx_new(err);
+    if (r->names == NULL)
+        goto fail;
+    r->arena = sib_arena_new(1 << 20);
+    if (r->arena == NULL) {
+        sib_error_set(err, "resolve: out of memory");
+        goto fail;
+    }
+    return r;
+fail:
+    sib_resolver_free(r);
+    return NULL;
+}
+
+/* Frees the working state. */
+static void run_free(run_state *s)
+{
+    free(s->prov);
+    free(s->pkeys);
+    free(s->poff);
+    free(s->precs);
+    free(s->norm);
+    free(s->simp);
+    free(s->seen);
+    sib_i64map_free(s->keymap);
+    block_free(&s->birth);
+    block_free(&s->names);
+}
+
+int sib_resolver_run(sib_resolver *r, const sib_person_rec *recs, size_t n, sib_resolution *out, sib_error *err)
+{
+    run_state s;
+    int64_t *bkeys = NULL;
+    int32_t *bitems = NULL, *final = NULL;
+    size_t capkp = 1024, nkeyed = 0, nb = 0;
+    int rc = SIB_ERR;
+    struct timespec t0, t1;
+    size_t counts[4] = {0};
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    memset(&s, 0, sizeof s);
+    if (r->ran)
+        return sib_error_set(err, "resolve: a resolver runs once");
+    r->ran = 1;
+    if (n > INT32_MAX - 1)
+        return sib_error_set(err, "resolve: %zu records is more than supported", n);
+    s.r = r;
+    s.recs = recs;
+    s.n = n;
+    s.prov = malloc((n ? n : 1) * sizeof *s.prov);
+    s.pkeys = malloc(capkp * sizeof *s.pkeys);
+    s.keymap = sib_i64map_new(n / 4 + 16);
+    s.norm = calloc(n ? n : 1, sizeof *s.norm);
+    s.simp = calloc(n ? n : 1, sizeof *s.simp);
+    if (!s.prov || !s.pkeys || !s.keymap || !s.norm || !s.simp)
+        goto oom;
+
+    /* 1. keys */
+    for (size_t i = 0; i < n; i++) {
+        char key[19];
+        int canon = 0;
+        sib_id_status st = sib_idnum_normalize(recs[i].id_number, r->as_of, recs[i].birth_date, key, &canon);
+        out[i].id_status = (uint8_t)st;
+        out[i].score = 0;
+        out[i].evidence = 0;
+        s.prov[i] = -1;
+        if (st != SIB_ID_VALID) {
+            out[i].kind = SIB_LINK_UNRESOLVED;
+            continue;
+        }
+        out[i].kind = canon ? SIB_LINK_EXACT : SIB_LINK_NORMALIZED;
+        int64_t k = key64(key);
+        int32_t p = sib_i64map_get(s.keymap, k);
+        if (p < 0) {
+            if (s.nkp == capkp) {
+                char (*nk)[19] = realloc(s.pkeys, capkp * 2 * sizeof *nk);
+                if (nk == NULL)
+                    goto oom;
+                s.pkeys = nk;
+                capkp *= 2;
+            }
+            p = (int32_t)s.nkp++;
+            memcpy(s.pkeys[p], key, 19);
+            if (sib_i64map_put(s.keymap, k, p) != SIB_OK)
+                goto oom;
+        }
+        s.prov[i] = p;
+        nkeyed++;
+    }
+    s.prior = log2(s.nkp > 1 ? (double)s.nkp : 2.0);
+
+    /* 2. person -> records, and the birth-date and name blocks over persons */
+    s.poff = calloc(s.nkp + 1, sizeof *s.poff);
+    s.precs = malloc((nkeyed ? nkeyed : 1) * sizeof *s.precs);
+    s.seen = malloc((s.nkp ? s.nkp : 1) * sizeof *s.seen);
+    bkeys = malloc((nkeyed + s.nkp + 1) * sizeof *bkeys);
+    bitems = malloc((nkeyed + s.nkp + 1) * sizeof *bitems);
+    if (!s.poff || !s.precs || !s.seen || !bkeys || !bitems)
+        goto oom;
+    for (size_t i = 0; i < n; i++)
+        if (s.prov[i] >= 0)
+            s.poff[s.prov[i] + 1]++;
+    for (size_t p = 0; p < s.nkp; p++)
+        s.poff[p + 1] += s.poff[p];
+    for (size_t i = 0; i < n; i++)
+        if (s.prov[i] >= 0)
+            s.precs[s.poff[s.prov[i]]++] = (int32_t)i;
+    for (size_t p = s.nkp; p > 0; p--)
+        s.poff[p] = s.poff[p - 1];
+    s.poff[0] = 0;
+    memset(s.seen, 0xff, (s.nkp ? s.nkp : 1) * sizeof *s.seen);
+    for (size_t p = 0; p < s.nkp; p++) {
+        bkeys[p] = sib_idnum_birth(s.pkeys[p]);
+        bitems[p] = (int32_t)p;
+    }
+    if (block_build(&s.birth, bkeys, bitems, s.nkp) != SIB_OK)
+        goto oom;
+    /* names: each distinct normalised name of a person once */
+    for (size_t p = 0; p < s.nkp; p++) {
+        for (int32_t j = s.poff[p]; j < s.poff[p + 1]; j++) {
+            const char *nm = rec_norm(&s, (size_t)s.precs[j]);
+            int dup = !*nm;
+            for (int32_t k = s.poff[p]; k < j && !dup; k++)
+                dup = strcmp(rec_norm(&s, (size_t)s.precs[k]), nm) == 0;
+            if (dup)
+                continue;
+            bkeys[nb] = (int64_t)fnv1a(nm);
+            bitems[nb++] = (int32_t)p;
+        }
+    }
+    if (block_build(&s.names, bkeys, bitems, nb) != SIB_OK)
+        goto oom;
+
+    /* 3. unkeyed records */
+    int32_t qid = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (out[i].id_status == SIB_ID_VALID)
+            continue;
+        if (resolve_one(&s, i, qid++, &out[i]) != SIB_OK)
+            goto oom;
+    }
+
+    /* 4. final numbering in order of first appearance */
+    final = malloc((s.nkp ? s.nkp : 1) * sizeof *final);
+    r->keys = malloc((n ? n : 1) * sizeof *r->keys);
+    r->first = malloc((n ? n : 1) * sizeof *r->first);
+    if (!final || !r->keys || !r->first)
+        goto oom;
+    memset(final, 0xff, (s.nkp ? s.nkp : 1) * sizeof *final);
+    for (size_t i = 0; i < n; i++) {
+        int32_t p = s.prov[i];
+        counts[out[i].kind]++;
+        if (p >= 0 && final[p] >= 0) {
+            out[i].person = final[p];
+            continue;
+        }
+        int32_t id = (int32_t)r->npersons++;
+        r->first[id] = (int64_t)i;
+        if (p >= 0) {
+            final[p] = id;
+            memcpy(r->keys[id], s.pkeys[p], 19);
+        } else {
+            r->keys[id][0] = '\0';
+        }
+        out[i].person = id;
+    }
+    for (size_t k = 0; k < r->nrev; k++)
+        r->rev[k].cand = final[r->rev[k].cand];
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    sib_log_info("resolve", "records=%zu persons=%zu keyed_persons=%zu exact=%zu normalized=%zu probable=%zu "
+                 "unresolved=%zu review=%zu seconds=%.2f",
+                 n, r->npersons, s.nkp, counts[SIB_LINK_EXACT], counts[SIB_LINK_NORMALIZED],
+                 counts[SIB_LINK_PROBABLE], counts[SIB_LINK_UNRESOLVED], r->nrev,
+                 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    rc = SIB_OK;
+    goto done;
+oom:
+    sib_error_set(err, "resolve: out of memory with %zu records", n);
+done:
+    free(bkeys);
+    free(bitems);
+    free(final);
+    run_free(&s);
+    return rc;
+}
+
+size_t sib_resolver_npersons(const sib_resolver *r)
+{
+    return r->npersons;
+}
+
+const char *sib_resolver_person_key(const sib_resolver *r, int32_t person)
+{
+    if (person < 0 || (size_t)person >= r->npersons || r->keys[person][0] == '\0')
+        return NULL;
+    return r->keys[person];
+}
+
+int64_t sib_resolver_person_first_record(const sib_resolver *r, int32_t person)
+{
+    if (person < 0 || (size_t)person >= r->npersons)
+        return -1;
+    return r->first[person];
+}
+
+size_t sib_resolver_nreview(const sib_resolver *r)
+{
+    return r->nrev;
+}
+
+void sib_resolver_review(const sib_resolver *r, size_t i, size_t *rec, int32_t *candidate, float *score,
+                         uint32_t *evidence)
+{
+    const review_entry *e = &r->rev[i];
+    *rec = e->rec;
+    *candidate = e->cand;
+    *score = e->score;
+    *evidence = e->evidence;
+}
+
+const char *sib_resolver_evidence_text(uint32_t evidence, char *buf, size_t cap)
+{
+    size_t o = 0;
+    if (cap == 0)
+        return buf;
+    buf[0] = '\0';
+    for (int f = 0; f < SIB_EV_NFIELDS; f++) {
+        int l = (int)((evidence >> (3 * f)) & 7u);
+        if (l == 0)
+            continue;
+        int k = snprintf(buf + o, cap - o, "%s%s=%s", o ? "," : "", resolver_fields[f].name,
+                         sib_match_level_name(resolver_fields[f].kind, l));
+        if (k < 0 || (size_t)k >= cap - o)
+            break;
+        o += (size_t)k;
+    }
+    return buf;
+}
+
+void sib_resolver_free(sib_resolver *r)
+{
+    if (r == NULL)
+        return;
+    sib_match_model_free(r->model);
+    sib_name_ctx_free(r->names);
+    sib_arena_free(r->arena);
+    free(r->keys);
+    free(r->first);
+    free(r->rev);
+    free(r);
+}

@@ -1,0 +1,492 @@
+/* run.c — the nightly job (include/run/run.h). */
+#include "run/run.h"
+#include "clearing/clearing.h"
+#include "common/arena.h"
+#include "common/db.h"
+#include "common/fsx.h"
+#include "common/log.h"
+#include "common/month.h"
+#include "common/schema.h"
+#include "common/sql.h"
+#include "dedup/conflict.h"
+#include "dedup/dedup.h"
+#include "extract/extract.h"
+#include "manifest/manifest.h"
+#include "read/source.h"
+#include "resolve/credit.h"
+#include "resolve/idnum.h"
+#include "resolve/resolve.h"
+#include "run/publish.h"
+#include "run/store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Everything one run holds; released by ctx_free on every path. */
+typedef struct run_ctx {
+    const sib_run_opts *o;
+    sib_db *wdb, *rdb;
+    int64_t run_id;
+    int in_txn;
+    char started_at[32];
+    char staging[4096];
+    sib_source *src;
+    sib_person_rec *recs;
+    sib_resolution *res;
+    size_t nrecs;
+    int32_t *enr_rec, *pop_rec;
+    sib_resolver *resolver;
+    sib_arena *arena;
+    sib_persons persons;
+    sib_resolve_stats rstats;
+    uint8_t *emp_warn;
+    long emp_warn_n[3];
+    sib_dedup *dedup;
+    sib_conflicts *conflicts;
+    sib_flags *flags;
+    sib_campaign *campaign;
+    sib_extract_result extract;
+} run_ctx;
+
+static void ctx_free(run_ctx *c)
+{
+    sib_campaign_free(c->campaign);
+    sib_flags_free(c->flags);
+    sib_conflicts_free(c->conflicts);
+    sib_dedup_free(c->dedup);
+    free(c->emp_warn);
+    free(c->persons.ref);
+    free(c->persons.key);
+    free(c->persons.pop);
+    free(c->persons.deceased);
+    free(c->persons.birth);
+    sib_arena_free(c->arena);
+    sib_resolver_free(c->resolver);
+    free(c->enr_rec);
+    free(c->pop_rec);
+    free(c->res);
+    free(c->recs);
+    sib_source_free(c->src);
+    sib_db_free(c->rdb);
+    sib_db_free(c->wdb);
+}
+
+static void utc_now(char buf[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int check_stop(run_ctx *c, sib_error *err)
+{
+    if (c->o->stop && *c->o->stop)
+        return sib_error_set(err, "interrupted");
+    return SIB_OK;
+}
+
+/* ------------------------------------------------------------ set-up */
+
+static int take_lock(run_ctx *c, sib_error *err)
+{
+    char got[8];
+    if (sib_db_query_value(c->wdb, sib_sql_get("run_lock"), 0, NULL, got, sizeof got, err) != SIB_OK)
+        return SIB_ERR;
+    if (strcmp(got, "t") == 0)
+        return SIB_OK;
+    char holder[512] = "another sibatch process";
+    PGresult *res;
+    if (sib_db_query(c->wdb, sib_sql_get("run_lock_holder"), 0, NULL, &res, NULL) == SIB_OK) {
+        if (PQntuples(res) > 0)
+            snprintf(holder, sizeof holder, "run %s (pid %s on %s, as-of %s) since %s", PQgetvalue(res, 0, 0),
+                     PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
+        PQclear(res);
+    }
+    return sib_error_setc(err, SIB_EXIT_LOCKED, "another run holds the lock: %s", holder);
+}
+
+static int register_run(run_ctx *c, int *replace_from, sib_error *err)
+{
+    const sib_run_opts *o = c->o;
+    char last[16];
+    if (sib_db_query_value(c->wdb, sib_sql_get("run_last_published"), 0, NULL, last, sizeof last, err) != SIB_OK)
+        return SIB_ERR;
+    int last_as_of = atoi(last);
+    if (last_as_of && o->as_of < last_as_of && !o->force) {
+        char a[8], l[8];
+        sib_month_format(o->as_of, a);
+        sib_month_format(last_as_of, l);
+        return sib_error_setc(err, SIB_EXIT_USAGE,
+                              "as-of %s is before the last published run (%s): refused; --force recomputes the campaign from %s",
+                              a, l, a);
+    }
+    *replace_from = last_as_of && o->as_of <= last_as_of ? o->as_of : 0;
+    if (o->dry_run)
+        return SIB_OK;
+    if (sib_db_exec_file(c->wdb, "run_mark_stale", err) != SIB_OK)
+        return SIB_ERR;
+    char host[256] = "", pid[16], asof[16];
+    gethostname(host, sizeof host - 1);
+    snprintf(pid, sizeof pid, "%d", (int)getpid());
+    snprintf(asof, sizeof asof, "%d", o->as_of);
+    char *cfg = sib_config_to_json(o->cfg);
+    const char *params[5] = { asof, host, pid, SIB_VERSION, cfg };
+    PGresult *res;
+    int rc = sib_db_query(c->wdb, sib_sql_get("run_insert"), 5, params, &res, err);
+    free(cfg);
+    if (rc != SIB_OK)
+        return sib_error_prefix(err, "registering the run");
+    c->run_id = atoll(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return SIB_OK;
+}
+
+/* ------------------------------------------------------------ stages */
+
+/* The data-quality guard: no table may have more rejects than the share. */
+static int guard(run_ctx *c, sib_error *err)
+{
+    const sib_source *s = c->src;
+    static const char *const names[3] = { "enrollment", "contribution", "population" };
+    long rows[3] = { (long)s->nenr, s->contrib_rows, (long)s->npop };
+    char msg[900] = "";
+    size_t used = 0;
+    int tripped = 0;
+    for (int t = 0; t < 3; t++) {
+        long n = 0;
+        for (int r = 1; r < SIB_REJ_COUNT; r++)
+            if (r != SIB_REJ_OUT_OF_SCOPE)
+                n += s->rejects[t][r];
+        double share = rows[t] ? (double)n / (double)rows[t] : 0.0;
+        if (share <= c->o->cfg->guard_reject_share)
+            continue;
+        tripped = 1;
+        used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s %ld of %ld rows rejected (%.1f%% > %.1f%%):",
+                                 used ? "; " : "", names[t], n, rows[t], 100 * share,
+                                 100 * c->o->cfg->guard_reject_share);
+        for (int r = 1; r < SIB_REJ_COUNT && used < sizeof msg; r++)
+            if (s->rejects[t][r] && r != SIB_REJ_OUT_OF_SCOPE)
+                used += (size_t)snprintf(msg + used, sizeof msg - used, " %s=%ld", sib_reject_reason_name(r),
+                                         s->rejects[t][r]);
+    }
+    if (!tripped)
+        return SIB_OK;
+    return sib_error_setc(err, SIB_EXIT_GUARD, "data-quality guard tripped, nothing published: %s", msg);
+}
+
+static void employer_warnings(run_ctx *c)
+{
+    const sib_source *s = c->src;
+    c->emp_warn = calloc(s->nemp ? s->nemp : 1, 1);
+    if (!c->emp_warn)
+        return;
+    char town[10];
+    for (size_t i = 0; i < s->nemp; i++) {
+        const sib_employer *e = &s->emp[i];
+        const char *why;
+        if (sib_credit_validate(e->credit_code, &why) != 1)
+            c->emp_warn[i] |= SIB_EMP_WARN_CREDIT;
+        if (!sib_config_town(c->o->cfg, e->town_code, town))
+            c->emp_warn[i] |= SIB_EMP_WARN_TOWN;
+        if (!e->risk_class)
+            c->emp_warn[i] |= SIB_EMP_WARN_RISK;
+        for (int w = 0; w < 3; w++)
+            c->emp_warn_n[w] += (c->emp_warn[i] >> w) & 1;
+    }
+}
+
+static int resolve(run_ctx *c, sib_error *err)
+{
+    sib_source *s = c->src;
+    size_t cap = s->nenr + s->npop;
+    c->recs = calloc(cap ? cap : 1, sizeof *c->recs);
+    c->res = calloc(cap ? cap : 1, sizeof *c->res);
+    c->enr_rec = malloc((s->nenr ? s->nenr : 1) * sizeof *c->enr_rec);
+    c->pop_rec = malloc((s->npop ? s->npop : 1) * sizeof *c->pop_rec);
+    if (!c->recs || !c->res || !c->enr_rec || !c->pop_rec)
+        return sib_error_set(err, "resolve: out of memory");
+    for (size_t i = 0; i < s->nenr; i++) {
+        const sib_enrollment *e = &s->enr[i];
+        c->enr_rec[i] = -1;
+        if (e->state != SIB_ROW_USABLE)
+            continue;
+        c->enr_rec[i] = (int32_t)c->nrecs;
+        c->recs[c->nrecs++] = (sib_person_rec){ .source = SIB_SRC_ENROLLMENT, .source_id = e->id,
+            .id_number = e->id_number, .name = e->name, .gender = e->gender, .birth_date = e->birth_date,
+            .town_code = e->town_code, .unit_id = e->unit_id };
+    }
+    for (size_t i = 0; i < s->npop; i++) {
+        const sib_population *p = &s->pop[i];
+        c->pop_rec[i] = -1;
+        if (p->state != SIB_ROW_USABLE)
+            continue;
+        c->pop_rec[i] = (int32_t)c->nrecs;
+        c->recs[c->nrecs++] = (sib_person_rec){ .source = SIB_SRC_POPULATION, .source_id = p->id,
+            .id_number = p->id_number, .name = p->name, .gender = p->gender, .birth_date = p->birth_date,
+            .town_code = p->town_code, .unit_id = 0 };
+    }
+    c->resolver = sib_resolver_new(s->as_of, c->o->cfg->match_auto, c->o->cfg->match_review, err);
+    if (!c->resolver || sib_resolver_run(c->resolver, c->recs, c->nrecs, c->res, err) != SIB_OK)
+        return sib_error_prefix(err, "resolve");
+
+    /* the persons */
+    size_t np = sib_resolver_npersons(c->resolver);
+    sib_persons *P = &c->persons;
+    P->n = np;
+    P->ref = calloc(np ? np : 1, sizeof *P->ref);
+    P->key = calloc(np ? np : 1, sizeof *P->key);
+    P->pop = malloc((np ? np : 1) * sizeof *P->pop);
+    P->deceased = calloc(np ? np : 1, 1);
+    P->birth = calloc(np ? np : 1, sizeof *P->birth);
+    c->arena = sib_arena_new(1u << 20);
+    if (!P->ref || !P->key || !P->pop || !P->deceased || !P->birth || !c->arena)
+        return sib_error_set(err, "resolve: out of memory");
+    for (size_t p = 0; p < np; p++) {
+        P->pop[p] = -1;
+        const char *key = sib_resolver_person_key(c->resolver, (int32_t)p);
+        if (key) {
+            P->key[p] = P->ref[p] = key;
+            P->birth[p] = sib_idnum_birth(key);
+            c->rstats.keyed++;
+        } else {
+            int64_t first = sib_resolver_person_first_record(c->resolver, (int32_t)p);
+            const sib_person_rec *r = &c->recs[first];
+            char buf[64];
+            int n = snprintf(buf, sizeof buf, "UNRESOLVED-%s-%lld",
+                             r->source == SIB_SRC_ENROLLMENT ? "enrollment" : "population", (long long)r->source_id);
+            P->ref[p] = sib_arena_strndup(c->arena, buf, (size_t)n);
+            if (!P->ref[p])
+                return sib_error_set(err, "resolve: out of memory");
+            P->birth[p] = r->birth_date;
+            c->rstats.unresolved++;
+        }
+    }
+    c->rstats.persons = (long)np;
+    for (size_t i = 0; i < c->nrecs; i++) {
+        c->rstats.links[c->res[i].kind]++;
+        if (c->res[i].id_status < 8)
+            c->rstats.id_status[c->res[i].id_status]++;
+    }
+    c->rstats.review = (long)sib_resolver_nreview(c->resolver);
+    for (size_t i = 0; i < s->nenr; i++)
+        if (c->enr_rec[i] >= 0)
+            s->enr[i].person = c->res[c->enr_rec[i]].person;
+    int end_a = sib_month_last_day(s->as_of);
+    for (size_t i = 0; i < s->npop; i++) {
+        if (c->pop_rec[i] < 0)
+            continue;
+        sib_population *row = &s->pop[i];
+        int32_t p = row->person = c->res[c->pop_rec[i]].person;
+        if (P->pop[p] < 0 || s->pop[P->pop[p]].id > row->id)
+            P->pop[p] = (int32_t)i;
+        if (row->deceased_on && row->deceased_on <= end_a)
+            P->deceased[p] = 1;
+    }
+    sib_log_info("resolve", "records=%zu persons=%zu keyed=%ld unresolved=%ld exact=%ld normalized=%ld probable=%ld review=%ld",
+                 c->nrecs, np, c->rstats.keyed, c->rstats.unresolved, c->rstats.links[SIB_LINK_EXACT],
+                 c->rstats.links[SIB_LINK_NORMALIZED], c->rstats.links[SIB_LINK_PROBABLE], c->rstats.review);
+    return SIB_OK;
+}
+
+static void fill_manifest_input(run_ctx *c, sib_manifest_input *m)
+{
+    memset(m, 0, sizeof *m);
+    m->run_id = c->run_id;
+    m->as_of = c->o->as_of;
+    snprintf(m->started_at, sizeof m->started_at, "%s", c->started_at);
+    utc_now(m->finished_at);
+    m->cfg = c->o->cfg;
+    m->src = c->src;
+    m->dedup = c->dedup;
+    m->conflicts = c->conflicts;
+    m->flags = c->flags;
+    m->campaign = c->campaign;
+    m->resolve = &c->rstats;
+    m->extract = &c->extract;
+    m->source_rows[0] = (long)c->src->nemp;
+    m->source_rows[1] = (long)c->src->nenr;
+    m->source_rows[2] = c->src->contrib_rows;
+    m->source_rows[3] = (long)c->src->npop;
+    m->emp_warn_credit = c->emp_warn_n[0];
+    m->emp_warn_town = c->emp_warn_n[1];
+    m->emp_warn_risk = c->emp_warn_n[2];
+}
+
+/* Computes every stage on the snapshot; nothing is written. */
+static int compute(run_ctx *c, sib_error *err)
+{
+    const sib_run_opts *o = c->o;
+    c->rdb = sib_db_connect(o->dsn, "sibatch run (read)", err);
+    if (!c->rdb)
+        return SIB_ERR;
+    c->src = sib_source_read(c->rdb, o->as_of, o->stop, err);
+    if (!c->src)
+        return SIB_ERR;
+    if (guard(c, err) != SIB_OK || check_stop(c, err) != SIB_OK)
+        return SIB_ERR;
+    employer_warnings(c);
+    if (resolve(c, err) != SIB_OK || check_stop(c, err) != SIB_OK)
+        return SIB_ERR;
+    if (sib_dedup_run(c->src, c->persons.n, c->persons.deceased, o->cfg, &c->dedup, err) != SIB_OK ||
+        sib_conflict_run(c->dedup, c->src, c->rdb, &c->conflicts, err) != SIB_OK ||
+        sib_source_finish(c->rdb, err) != SIB_OK || check_stop(c, err) != SIB_OK)
+        return SIB_ERR;
+    if (sib_clearing_flag(c->src, c->dedup, &c->persons, o->cfg, &c->flags, err) != SIB_OK)
+        return SIB_ERR;
+    sib_log_info("run", "memory_mb=%zu", sib_source_bytes(c->src) >> 20);
+    return SIB_OK;
+}
+
+/* Writes files and tables, commits, links. */
+static int publish(run_ctx *c, int replace_from, sib_error *err)
+{
+    const sib_run_opts *o = c->o;
+    sib_extract_input in = { c->src, c->dedup, &c->persons, c->flags, o->cfg };
+    if (sib_db_exec(c->wdb, "BEGIN", err) != SIB_OK)
+        return SIB_ERR;
+    c->in_txn = 1;
+    if (sib_campaign_load(c->wdb, c->run_id, replace_from, 0, &c->campaign, err) != SIB_OK ||
+        sib_campaign_diff(c->campaign, c->flags, c->dedup, &c->persons, c->src, err) != SIB_OK ||
+        sib_campaign_apply(c->campaign, c->wdb, c->run_id, o->as_of, c->flags, &c->persons, err) != SIB_OK ||
+        check_stop(c, err) != SIB_OK)
+        return SIB_ERR;
+
+    if (sib_publish_staging(o->out_dir, c->run_id, c->staging, sizeof c->staging, err) != SIB_OK ||
+        sib_extract_write(c->staging, &in, &c->extract, err) != SIB_OK ||
+        sib_extract_clearing(c->staging, &in, &c->extract, err) != SIB_OK ||
+        check_stop(c, err) != SIB_OK)
+        return SIB_ERR;
+
+    sib_store_input st = { .run_id = c->run_id, .src = c->src, .persons = &c->persons, .recs = c->recs,
+                           .res = c->res, .enr_rec = c->enr_rec, .pop_rec = c->pop_rec,
+                           .resolver = c->resolver, .dedup = c->dedup, .conflicts = c->conflicts,
+                           .emp_warn = c->emp_warn };
+    if (sib_store_results(c->wdb, &st, err) != SIB_OK || check_stop(c, err) != SIB_OK)
+        return SIB_ERR;
+
+    sib_manifest_input mi;
+    fill_manifest_input(c, &mi);
+    char sha[65];
+    if (sib_manifest_write(c->staging, &mi, sha, err) != SIB_OK)
+        return SIB_ERR;
+    char final_dir[4096];
+    if (sib_publish_seal(o->out_dir, c->staging, o->as_of, c->run_id, final_dir, sizeof final_dir, err) != SIB_OK)
+        return SIB_ERR;
+    c->staging[0] = '\0';
+
+    char *text = sib_manifest_json(&mi);
+    char rid[24];
+    snprintf(rid, sizeof rid, "%lld", (long long)c->run_id);
+    const char *params[4] = { rid, final_dir, sha, text };
+    int rc = sib_db_query(c->wdb, sib_sql_get("run_published"), 4, params, NULL, err);
+    free(text);
+    if (rc != SIB_OK || check_stop(c, err) != SIB_OK) {
+        sib_fsx_remove_tree(final_dir, NULL);
+        return SIB_ERR;
+    }
+    if (sib_db_exec(c->wdb, "COMMIT", err) != SIB_OK) {
+        c->in_txn = 0;
+        sib_fsx_remove_tree(final_dir, NULL);
+        return sib_error_prefix(err, "commit");
+    }
+    c->in_txn = 0;
+    /* Point of no return: the database says published; link the files. */
+    if (sib_publish_link(o->out_dir, o->as_of, final_dir, err) != SIB_OK)
+        return sib_error_prefix(err, "published in the database, but the link failed (the next run repairs it)");
+    sib_publish_cleanup(o->out_dir, o->as_of, final_dir);
+    return SIB_OK;
+}
+
+static void print_summary(run_ctx *c, FILE *f)
+{
+    sib_manifest_input mi;
+    fill_manifest_input(c, &mi);
+    char *text = sib_manifest_json(&mi);
+    if (text) {
+        fprintf(f, "%s\n", text);
+        free(text);
+    }
+}
+
+/* Records a failed or aborted run (best effort, outside any transaction). */
+static void record_failure(run_ctx *c, const sib_error *err)
+{
+    if (c->in_txn)
+        sib_db_exec(c->wdb, "ROLLBACK", NULL);
+    c->in_txn = 0;
+    if (c->staging[0])
+        sib_fsx_remove_tree(c->staging, NULL);
+    if (!c->run_id || !c->wdb)
+        return;
+    const char *status = err->code == SIB_EXIT_GUARD ? "guard"
+                         : (c->o->stop && *c->o->stop) ? "aborted" : "failed";
+    char rid[24];
+    snprintf(rid, sizeof rid, "%lld", (long long)c->run_id);
+    const char *params[3] = { rid, status, err->msg };
+    sib_db_query(c->wdb, sib_sql_get("run_failed"), 3, params, NULL, NULL);
+}
+
+int sib_run_nightly(const sib_run_opts *o, sib_error *err)
+{
+    run_ctx c = { .o = o };
+    utc_now(c.started_at);
+    int rc = SIB_ERR, replace_from = 0;
+    c.wdb = sib_db_connect(o->dsn, "sibatch run", err);
+    if (!c.wdb)
+        goto done;
+    int present = sib_schema_present(c.wdb, err);
+    if (present < 0)
+        goto done;
+    if (!present) {
+        if (o->dry_run) {
+            sib_error_set(err, "schema sibatch is missing: run 'sibatch init-db' first");
+            goto done;
+        }
+        if (sib_schema_init(c.wdb, err) != SIB_OK)
+            goto done;
+    }
+    if (take_lock(&c, err) != SIB_OK || register_run(&c, &replace_from, err) != SIB_OK)
+        goto done;
+    if (!o->dry_run)
+        sib_publish_repair(c.wdb, o->out_dir);
+    sib_log_info("run", "run_id=%lld as_of=%d dry_run=%d", (long long)c.run_id, o->as_of, o->dry_run);
+    if (compute(&c, err) != SIB_OK)
+        goto done;
+    if (o->dry_run) {
+        /* the campaign's diff inside a transaction that is rolled back */
+        if (sib_db_exec(c.wdb, "BEGIN", err) != SIB_OK)
+            goto done;
+        c.in_txn = 1;
+        if (sib_campaign_load(c.wdb, 0, replace_from, 1, &c.campaign, err) != SIB_OK ||
+            sib_campaign_diff(c.campaign, c.flags, c.dedup, &c.persons, c.src, err) != SIB_OK)
+            goto done;
+        sib_db_exec(c.wdb, "ROLLBACK", NULL);
+        c.in_txn = 0;
+        sib_extract_input in = { c.src, c.dedup, &c.persons, c.flags, o->cfg };
+        sib_extract_totals(&in, c.extract.totals);
+        print_summary(&c, stdout);
+        rc = SIB_OK;
+        goto done;
+    }
+    if (publish(&c, replace_from, err) != SIB_OK)
+        goto done;
+    char m[8];
+    sib_month_format(o->as_of, m);
+    sib_log_info("run", "status=published run_id=%lld dir=%s/%s files=%zu", (long long)c.run_id, o->out_dir, m,
+                 c.extract.nfiles);
+    rc = SIB_OK;
+done:
+    if (rc != SIB_OK) {
+        if (o->stop && *o->stop)
+            err->code = *o->stop;       /* 130 or 143 */
+        record_failure(&c, err);
+    }
+    ctx_free(&c);
+    return rc;
+}

@@ -1,0 +1,272 @@
+/* store.c — the run's detail into sibatch's current tables (include/run/store.h). */
+#include "run/store.h"
+#include "common/log.h"
+#include "common/sql.h"
+#include "extract/extract.h"
+#include "resolve/idnum.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define FLUSH_AT (4u << 20)
+
+static const char *const link_kinds[] = { "exact", "normalized", "probable", "unresolved" };
+
+/* A COPY in progress, flushed in pieces so memory stays flat. */
+typedef struct copy_out {
+    sib_db *db;
+    sib_buf b;
+    const char *table;
+} copy_out;
+
+static int copy_begin(copy_out *c, sib_db *db, const char *sqlname, const char *table, sib_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->db = db;
+    c->table = table;
+    if (sib_db_copy_in_begin(db, sib_sql_get(sqlname), err) != SIB_OK)
+        return sib_error_prefix(err, "storing %s", table);
+    return SIB_OK;
+}
+
+static int copy_row_done(copy_out *c, sib_error *err)
+{
+    if (!c->b.data)
+        return sib_error_set(err, "storing %s: out of memory", c->table);
+    if (c->b.len < FLUSH_AT)
+        return SIB_OK;
+    int rc = sib_db_copy_in_put(c->db, c->b.data, c->b.len, err);
+    c->b.len = 0;
+    return rc == SIB_OK ? SIB_OK : sib_error_prefix(err, "storing %s", c->table);
+}
+
+static int copy_end(copy_out *c, sib_error *err)
+{
+    int rc = SIB_OK;
+    if (c->b.len)
+        rc = sib_db_copy_in_put(c->db, c->b.data, c->b.len, err);
+    if (sib_db_copy_in_end(c->db, err) != SIB_OK)
+        rc = SIB_ERR;
+    sib_buf_free(&c->b);
+    return rc == SIB_OK ? SIB_OK : sib_error_prefix(err, "storing %s", c->table);
+}
+
+static void put_link(sib_buf *b, const sib_person_rec *r, const sib_resolution *res)
+{
+    (void)r;
+    char ev[256];
+    sib_buf_printf(b, "%s\t%s\t", link_kinds[res->kind],
+                   res->id_status ? sib_idnum_reason((sib_id_status)res->id_status) : "valid");
+    if (res->kind == SIB_LINK_PROBABLE || res->score != 0)
+        sib_buf_printf(b, "%.3f\t", (double)res->score);
+    else
+        sib_buf_puts(b, "\\N\t");
+    if (res->evidence) {
+        sib_resolver_evidence_text(res->evidence, ev, sizeof ev);
+        sib_copy_field(b, ev);
+    } else {
+        sib_buf_puts(b, "\\N");
+    }
+}
+
+static int store_persons(sib_db *db, const sib_store_input *in, sib_error *err)
+{
+    copy_out c;
+    if (copy_begin(&c, db, "store_person", "person", err) != SIB_OK)
+        return SIB_ERR;
+    for (size_t p = 0; p < in->persons->n; p++) {
+        sib_buf_printf(&c.b, "%lld\t%zu\t", (long long)in->run_id, p);
+        sib_copy_field(&c.b, in->persons->ref[p]);
+        sib_buf_puts(&c.b, "\t");
+        sib_copy_field(&c.b, in->persons->key[p]);
+        sib_buf_puts(&c.b, "\n");
+        if (copy_row_done(&c, err) != SIB_OK)
+            return SIB_ERR;
+    }
+    return copy_end(&c, err);
+}
+
+static int store_enrollment_links(sib_db *db, const sib_store_input *in, sib_error *err)
+{
+    const sib_source *src = in->src;
+    const sib_dedup *d = in->dedup;
+    copy_out c;
+    if (copy_begin(&c, db, "store_enrollment_link", "enrollment_link", err) != SIB_OK)
+        return SIB_ERR;
+    for (size_t i = 0; i < src->nenr; i++) {
+        const sib_enrollment *e = &src->enr[i];
+        int32_t ri = in->enr_rec[i];
+        sib_buf_printf(&c.b, "%lld\t%lld\t", (long long)in->run_id, (long long)e->id);
+        if (ri >= 0) {
+            sib_buf_printf(&c.b, "%d\t%s\t", e->person, e->state == SIB_ROW_USABLE ? "t" : "f");
+            put_link(&c.b, &in->recs[ri], &in->res[ri]);
+        } else {
+            sib_buf_puts(&c.b, "\\N\tf\t\\N\tnot_checked\t\\N\t\\N");
+        }
+        if (d->cluster[i] >= 0)
+            sib_buf_printf(&c.b, "\t%d\t%lld\t%s\n", d->cluster[i], (long long)src->enr[d->survivor[i]].id,
+                           d->is_record[i] ? "t" : "f");
+        else
+            sib_buf_puts(&c.b, "\t\\N\t\\N\tf\n");
+        if (copy_row_done(&c, err) != SIB_OK)
+            return SIB_ERR;
+    }
+    return copy_end(&c, err);
+}
+
+static int store_population_links(sib_db *db, const sib_store_input *in, sib_error *err)
+{
+    const sib_source *src = in->src;
+    copy_out c;
+    if (copy_begin(&c, db, "store_population_link", "population_link", err) != SIB_OK)
+        return SIB_ERR;
+    for (size_t i = 0; i < src->npop; i++) {
+        const sib_population *p = &src->pop[i];
+        int32_t ri = in->pop_rec[i];
+        sib_buf_printf(&c.b, "%lld\t%lld\t", (long long)in->run_id, (long long)p->id);
+        if (ri >= 0) {
+            sib_buf_printf(&c.b, "%d\t", p->person);
+            put_link(&c.b, &in->recs[ri], &in->res[ri]);
+        } else {
+            sib_buf_puts(&c.b, "\\N\t\\N\tnot_checked\t\\N\t\\N");
+        }
+        sib_buf_puts(&c.b, "\n");
+        if (copy_row_done(&c, err) != SIB_OK)
+            return SIB_ERR;
+    }
+    return copy_end(&c, err);
+}
+
+static int store_person_schemes(sib_db *db, const sib_store_input *in, sib_error *err)
+{
+    const sib_dedup *d = in->dedup;
+    copy_out c;
+    if (copy_begin(&c, db, "store_person_scheme", "person_scheme", err) != SIB_OK)
+        return SIB_ERR;
+    for (size_t i = 0; i < d->nps; i++) {
+        const sib_ps *ps = &d->ps[i];
+        const sib_enrollment *rec = &in->src->enr[ps->record];
+        char refund[32], sum12[32];
+        sib_money(ps->refund, refund, sizeof refund);
+        sib_money(ps->sum12, sum12, sizeof sum12);
+        sib_buf_printf(&c.b, "%lld\t%d\t%s\t%lld\t%s\t", (long long)in->run_id, ps->person,
+                       sib_scheme_code(ps->scheme), (long long)rec->id, ps->town);
+        if (ps->scheme == SIB_S410)
+            ps->risk_class ? sib_buf_printf(&c.b, "%d\t", ps->risk_class) : sib_buf_puts(&c.b, "unknown\t");
+        else
+            sib_buf_puts(&c.b, "\\N\t");
+        rec->unit_id ? sib_buf_printf(&c.b, "%lld\t", (long long)rec->unit_id) : sib_buf_puts(&c.b, "\\N\t");
+        sib_copy_field(&c.b, rec->worker_category);
+        sib_buf_printf(&c.b, "\t%c\t%c\t%c\t%c\t", ps->insured ? 't' : 'f', ps->beneficiary ? 't' : 'f',
+                       ps->lapsed ? 't' : 'f', ps->contributing ? 't' : 'f');
+        ps->last_paid ? sib_buf_printf(&c.b, "%d\t", ps->last_paid) : sib_buf_puts(&c.b, "\\N\t");
+        sib_buf_printf(&c.b, "%d\t%d\t%d\t%c\t%s\t%s\n", ps->months_unpaid, ps->clusters, ps->duplicates,
+                       ps->conflict ? 't' : 'f', refund, sum12);
+        if (copy_row_done(&c, err) != SIB_OK)
+            return SIB_ERR;
+    }
+    return copy_end(&c, err);
+}
+
+static int store_conflicts(sib_db *db, const sib_store_input *in, sib_error *err)
+{
+    copy_out c;
+    if (copy_begin(&c, db, "store_conflict_month", "conflict_month", err) != SIB_OK)
+        return SIB_ERR;
+    for (size_t i = 0; i < in->conflicts->n; i++) {
+        const sib_conflict_month *m = &in->conflicts->v[i];
+        char refund[32];
+        sib_money(m->refund, refund, sizeof refund);
+        sib_buf_printf(&c.b, "%lld\t%d\t%d\t%s\t%s\n", (long long)in->run_id, m->person, m->month,
+                       m->kind == SIB_CONFLICT_REFUND ? "refund" : "employee_institution", refund);
+        if (copy_row_done(&c, err) != SIB_OK)
+            return SIB_ERR;
+    }
+    return copy_end(&c, err);
+}
+
+static int store_review(sib_db *db, const sib_store_input *in, sib_error *err)
+{
+    copy_out c;
+    if (copy_begin(&c, db, "store_review", "review", err) != SIB_OK)
+        return SIB_ERR;
+    size_t n = sib_resolver_nreview(in->resolver);
+    for (size_t i = 0; i < n; i++) {
+        size_t rec;
+        int32_t cand;
+        float score;
+        uint32_t evidence;
+        char ev[256];
+        sib_resolver_review(in->resolver, i, &rec, &cand, &score, &evidence);
+        const sib_person_rec *r = &in->recs[rec];
+        sib_buf_printf(&c.b, "%lld\t%s\t%lld\t%d\t%.3f\t", (long long)in->run_id,
+                       r->source == SIB_SRC_ENROLLMENT ? "enrollment" : "population",
+                       (long long)r->source_id, cand, (double)score);
+        sib_copy_field(&c.b, sib_resolver_evidence_text(evidence, ev, sizeof ev));
+        sib_buf_puts(&c.b, "\n");
+        if (copy_row_done(&c, err) != SIB_OK)
+            return SIB_ERR;
+    }
+    return copy_end(&c, err);
+}
+
+static int store_rejects(sib_db *db, const sib_store_input *in, sib_error *err)
+{
+    const sib_source *src = in->src;
+    copy_out c;
+    if (copy_begin(&c, db, "store_reject", "reject", err) != SIB_OK)
+        return SIB_ERR;
+    long long run = (long long)in->run_id;
+    for (size_t i = 0; i < src->nenr; i++) {
+        const sib_enrollment *e = &src->enr[i];
+        if (e->state == SIB_ROW_REJECTED || e->state == SIB_ROW_OUT_OF_SCOPE)
+            sib_buf_printf(&c.b, "%lld\tenrollment\t%lld\t%s\t%s\t\\N\n", run, (long long)e->id,
+                           sib_reject_reason_name(e->reason),
+                           e->state == SIB_ROW_REJECTED ? "reject" : "out_of_scope");
+        if (copy_row_done(&c, err) != SIB_OK)
+            return SIB_ERR;
+    }
+    for (size_t i = 0; i < src->ncrej; i++) {
+        const sib_contrib_reject *r = &src->crej[i];
+        char amt[32];
+        sib_money(r->amount, amt, sizeof amt);
+        sib_buf_printf(&c.b, "%lld\tcontribution\t%lld:%d\t%s\treject\tpaid_on=%d amount=%s\n", run,
+                       (long long)r->enrollment_id, r->period, sib_reject_reason_name(r->reason),
+                       r->paid_on, amt);
+        if (copy_row_done(&c, err) != SIB_OK)
+            return SIB_ERR;
+    }
+    for (size_t i = 0; i < src->npop; i++)
+        if (src->pop[i].state == SIB_ROW_REJECTED) {
+            sib_buf_printf(&c.b, "%lld\tpopulation\t%lld\t%s\treject\t\\N\n", run, (long long)src->pop[i].id,
+                           sib_reject_reason_name(src->pop[i].reason));
+            if (copy_row_done(&c, err) != SIB_OK)
+                return SIB_ERR;
+        }
+    static const char *const warn_names[] = { "credit_code", "town", "risk_class" };
+    for (size_t i = 0; i < src->nemp; i++)
+        for (int w = 0; w < 3; w++)
+            if (in->emp_warn && (in->emp_warn[i] & (1 << w))) {
+                sib_buf_printf(&c.b, "%lld\temployer\t%lld\t%s\twarning\t\\N\n", run,
+                               (long long)src->emp[i].unit_id, warn_names[w]);
+                if (copy_row_done(&c, err) != SIB_OK)
+                    return SIB_ERR;
+            }
+    return copy_end(&c, err);
+}
+
+int sib_store_results(sib_db *db, const sib_store_input *in, sib_error *err)
+{
+    if (sib_db_exec_file(db, "store_truncate", err) != SIB_OK ||
+        store_persons(db, in, err) != SIB_OK ||
+        store_enrollment_links(db, in, err) != SIB_OK ||
+        store_population_links(db, in, err) != SIB_OK ||
+        store_person_schemes(db, in, err) != SIB_OK ||
+        store_conflicts(db, in, err) != SIB_OK ||
+        store_review(db, in, err) != SIB_OK ||
+        store_rejects(db, in, err) != SIB_OK)
+        return SIB_ERR;
+    sib_log_info("store", "persons=%zu enrollment_links=%zu person_schemes=%zu", in->persons->n,
+                 in->src->nenr, in->dedup->nps);
+    return SIB_OK;
+}

@@ -1,0 +1,88 @@
+/*
+ * test_initdb.c — sibatch init-db on a fresh database creates the schemas
+ * si_src and sibatch; a second run is harmless: same schema version, same
+ * tables, and the rows of si_src untouched.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support/testdb.h"
+
+static char *dsn;
+
+static void setup(void)
+{
+    dsn = sibt_db_create("integ_initdb");
+}
+
+static void teardown(void)
+{
+    sibt_db_drop(dsn);
+    dsn = NULL;
+}
+
+/* Runs init-db on the test database; fails the test unless it exits 0. */
+static void init_db(void)
+{
+    char *out = NULL;
+    int rc = sibt_run(&out, "init-db --dsn '%s'", dsn);
+    cr_assert_eq(rc, 0, "init-db exited %d: %s", rc, out);
+    free(out);
+}
+
+static const char count_tables[] =
+    "SELECT count(*) FROM information_schema.tables "
+    "WHERE table_schema IN ('si_src', 'sibatch')";
+
+Test(integ_initdb, creates_schemas, .init = setup, .fini = teardown)
+{
+    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM pg_namespace "
+                                      "WHERE nspname IN ('si_src', 'sibatch')"), 0);
+    init_db();
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM pg_namespace "
+                                      "WHERE nspname IN ('si_src', 'sibatch')"), 2);
+    /* The source contract's four tables. */
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM information_schema.tables "
+                                      "WHERE table_schema = 'si_src' AND table_name IN "
+                                      "('employer', 'enrollment', 'contribution', 'population')"), 4);
+    cr_expect_geq(sibt_query_long(dsn, "SELECT max(version) FROM sibatch.schema_version"), 1);
+}
+
+Test(integ_initdb, twice_is_harmless, .init = setup, .fini = teardown)
+{
+    init_db();
+    long version = sibt_query_long(dsn, "SELECT max(version) FROM sibatch.schema_version");
+    long versions = sibt_query_long(dsn, "SELECT count(*) FROM sibatch.schema_version");
+    long tables = sibt_query_long(dsn, count_tables);
+    sibt_exec(dsn, "INSERT INTO si_src.employer (unit_id, credit_code, name, industry_code, "
+                   "injury_risk_class, town_code) VALUES (4242, '91350581MA2Y000000', "
+                   "'石狮市测试服装有限公司', 'C1810', 2, '350581001')");
+
+    init_db();
+
+    cr_expect_eq(sibt_query_long(dsn, "SELECT max(version) FROM sibatch.schema_version"), version);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.schema_version"), versions);
+    cr_expect_eq(sibt_query_long(dsn, count_tables), tables);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM si_src.employer"), 1);
+    char *row = sibt_query_text(dsn, "SELECT concat_ws('|', unit_id, credit_code, name, "
+                                     "industry_code, injury_risk_class, town_code) "
+                                     "FROM si_src.employer");
+    cr_expect_str_eq(row, "4242|91350581MA2Y000000|石狮市测试服装有限公司|C1810|2|350581001");
+    free(row);
+}
+
+Test(integ_initdb, concurrent_runs_do_not_fail, .init = setup, .fini = teardown)
+{
+    /* Two init-db at once on a fresh database: the advisory lock serializes them. */
+    const char *bin = getenv("SIBATCH_BIN");
+    char *qbin = sibt_shell_quote(bin && *bin ? bin : "./bin/sibatch");
+    cr_assert_not_null(qbin);
+    char *out = NULL;
+    int rc = sibt_run(&out, "init-db --dsn '%s' & %s init-db --dsn '%s'; r2=$?; wait $!; r1=$?; "
+                            "exit $((r1 + r2))", dsn, qbin, dsn);
+    free(qbin);
+    cr_expect_eq(rc, 0, "concurrent init-db: exit %d: %s", rc, out);
+    free(out);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.schema_version"), 1);
+}

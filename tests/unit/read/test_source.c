@@ -1,0 +1,49 @@
+/* Unit tests: read/source — cents, paid-month sets. */
+#include <criterion/criterion.h>
+
+#include "common/month.h"
+#include "read/source.h"
+
+Test(unit_source, parses_cents)
+{
+    cr_assert_eq(sib_parse_cents("123.45"), 12345);
+    cr_assert_eq(sib_parse_cents("-0.50"), -50);
+    cr_assert_eq(sib_parse_cents("7"), 700);
+    cr_assert_eq(sib_parse_cents("7.5"), 750);
+    cr_assert_eq(sib_parse_cents(NULL), 0);
+}
+
+static int hits[8], nhits;
+
+static void collect(int idx, void *ud)
+{
+    (void)ud;
+    hits[nhits++] = sib_month_from_index(idx);
+}
+
+Test(unit_source, months_window_and_old)
+{
+    int a = sib_month_index(202512);
+    sib_months x = { 0 }, y = { 0 };
+    cr_assert_eq(sib_months_add(&x, a, sib_month_index(202512)), 1);
+    cr_assert_eq(sib_months_add(&x, a, sib_month_index(202512)), 0, "a second row for a month is a repeat");
+    cr_assert_eq(sib_months_add(&x, a, sib_month_index(199001)), 1, "older than the window");
+    cr_assert_eq(sib_months_add(&x, a, sib_month_index(202601)), 0, "after A: never paid");
+    cr_assert(sib_months_has(&x, a, sib_month_index(199001)));
+    cr_assert_not(sib_months_has(&x, a, sib_month_index(199002)));
+    sib_months_add(&y, a, sib_month_index(199001));
+    sib_months_add(&y, a, sib_month_index(202512));
+    sib_months_add(&y, a, sib_month_index(202511));
+    nhits = 0;
+    sib_months_intersect(&x, &y, a, collect, NULL);
+    cr_assert_eq(nhits, 2);
+    cr_assert_eq(hits[0], 202512);
+    cr_assert_eq(hits[1], 199001);
+    sib_months u = { 0 };
+    sib_months_union(&u, &x);
+    sib_months_union(&u, &y);
+    cr_assert(sib_months_has(&u, a, sib_month_index(202511)));
+    sib_months_clear(&x);
+    sib_months_clear(&y);
+    sib_months_clear(&u);
+}
