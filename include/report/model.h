@@ -52,10 +52,14 @@ typedef struct sib_report_model {
 } sib_report_model;
 
 /* Loads the manifest at path, the extracts beside it and the trend from the
- * manifests of DIR/<YYYY-MM>/ months up to this one (DIR = the parent of
- * the manifest's directory). OUT: *out (caller frees with
+ * manifests of DIR/<YYYY-MM>/ months before this one (DIR = the parent of
+ * the manifest's directory, or the parent of DIR/.runs when the manifest is
+ * in a run directory DIR/.runs/<name>/). OUT: *out (caller frees with
  * sib_report_model_free). SIB_ERR with err naming the file at fault. */
 int sib_report_model_load(const char *manifest_path, sib_report_model **out, sib_error *err);
+/* The same with the directory of earlier months given (NULL = derived). */
+int sib_report_model_load_in(const char *manifest_path, const char *history_dir,
+                             sib_report_model **out, sib_error *err);
 void sib_report_model_free(sib_report_model *m);
 
 /* A number of the manifest at a dotted path ("totals.110.insured_persons");

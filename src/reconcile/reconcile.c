@@ -712,13 +712,13 @@ static const char *status_word(int st)
 
 void sib_recon_print_text(const sib_recon *r, FILE *f, int problems_only)
 {
-    fprintf(f, "%-8s  %-6s  %-24s  %-6s  %-9s  %-20s  %-20s  %s\n",
+    fprintf(f, "%-8s  %-6s  %-26s  %-6s  %-9s  %-22s  %-20s  %s\n",
             "status", "check", "file", "scheme", "town", "column", "expected", "found");
     for (size_t i = 0; i < r->n; i++) {
         const sib_recon_item *it = &r->items[i];
         if (problems_only && it->status == SIB_RECON_MATCH)
             continue;
-        fprintf(f, "%-8s  %-6s  %-24s  %-6s  %-9s  %-20s  %-20s  %s\n", status_word(it->status), it->check,
+        fprintf(f, "%-8s  %-6s  %-26s  %-6s  %-9s  %-22s  %-20s  %s\n", status_word(it->status), it->check,
                 it->file, *it->scheme ? it->scheme : "-", *it->town ? it->town : "-", it->column,
                 it->expected, it->found);
     }

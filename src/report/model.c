@@ -156,7 +156,7 @@ static int read_extract(sib_report_model *m, const char *file, int scheme, sib_e
         }
         int s = scheme >= 0 ? scheme : sib_scheme_from_code(f[ci_sch]);
         long ins, lap;
-        if (s < 0 || s > SIB_S170 && scheme < 0) {
+        if (s < 0 || (scheme < 0 && s > SIB_S170)) {
             sib_error_set(err, "%s: line %ld: scheme '%s' is not a pension scheme", path, lineno, f[ci_sch]);
             goto done;
         }
@@ -247,9 +247,6 @@ static void load_history(sib_report_model *m, const char *hist_dir)
     point_of(m->manifest, &m->points[m->npoints++]);
     qsort(m->points, m->npoints, sizeof m->points[0], point_cmp);
 }
-
-int sib_report_model_load_in(const char *manifest_path, const char *history_dir,
-                             sib_report_model **out, sib_error *err);
 
 int sib_report_model_load(const char *manifest_path, sib_report_model **out, sib_error *err)
 {

@@ -85,7 +85,7 @@ typedef struct query {
     char norm[NAME_CAP], simp[NAME_CAP], pin[NAME_CAP];
     int has_forms;
     char fid[40];               /* folded broken ID, "" when none */
-    char birth[9];              /* YYYYMMDD or "" */
+    char birth[12];             /* YYYYMMDD or "" */
     char town[10];
     int gender;                 /* 1, 2 or 0 */
     double tf_name;             /* share of persons with this name (>= 1/N) */
@@ -436,8 +436,10 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
         if (sib_idnum_date_exists(v))
             bd = v;
     }
-    if (bd > 0)
+    if (bd > 0 && bd <= 99991231)
         snprintf(q.birth, sizeof q.birth, "%08d", bd);
+    else
+        bd = 0;
     q.gender = parse_gender(rec->gender);
     town9(rec->town_code, q.town);
 

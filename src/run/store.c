@@ -31,7 +31,7 @@ static int copy_begin(copy_out *c, sib_db *db, const char *sqlname, const char *
 
 static int copy_row_done(copy_out *c, sib_error *err)
 {
-    if (!c->b.data)
+    if (!c->b.data)         /* a row was formatted but the buffer never grew */
         return sib_error_set(err, "storing %s: out of memory", c->table);
     if (c->b.len < FLUSH_AT)
         return SIB_OK;
@@ -219,10 +219,10 @@ static int store_rejects(sib_db *db, const sib_store_input *in, sib_error *err)
     long long run = (long long)in->run_id;
     for (size_t i = 0; i < src->nenr; i++) {
         const sib_enrollment *e = &src->enr[i];
-        if (e->state == SIB_ROW_REJECTED || e->state == SIB_ROW_OUT_OF_SCOPE)
-            sib_buf_printf(&c.b, "%lld\tenrollment\t%lld\t%s\t%s\t\\N\n", run, (long long)e->id,
-                           sib_reject_reason_name(e->reason),
-                           e->state == SIB_ROW_REJECTED ? "reject" : "out_of_scope");
+        if (e->state != SIB_ROW_REJECTED && e->state != SIB_ROW_OUT_OF_SCOPE)
+            continue;
+        sib_buf_printf(&c.b, "%lld\tenrollment\t%lld\t%s\t%s\t\\N\n", run, (long long)e->id,
+                       sib_reject_reason_name(e->reason), e->state == SIB_ROW_REJECTED ? "reject" : "out_of_scope");
         if (copy_row_done(&c, err) != SIB_OK)
             return SIB_ERR;
     }

@@ -1,0 +1,233 @@
+/*
+ * Unit tests of resolve/resolve: keyed joins, probable links, review,
+ * unresolved persons, determinism. A background of 3000 keyed persons with
+ * distinct names and spread birth dates makes the scores realistic.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolve/idnum.h"
+#include "resolve/resolve.h"
+
+#define NBG 3000
+#define MAXR (NBG + 64)
+
+typedef struct fixture {
+    sib_person_rec recs[MAXR];
+    char ids[MAXR][24];
+    char names[MAXR][32];
+    size_t n;
+} fixture;
+
+static fixture fx;
+
+/* A valid key from region, birth date and sequence. */
+static void make_key(char out[19], const char *region, int birth, int seq)
+{
+    char first[18];
+    snprintf(first, sizeof first, "%.6s%08d%03d", region, birth, seq % 1000);
+    memcpy(out, first, 17);
+    out[17] = sib_idnum_check_char(first);
+    out[18] = '\0';
+}
+
+static size_t add(const char *id, const char *name, const char *gender, int birth, const char *town, int64_t unit)
+{
+    size_t i = fx.n++;
+    sib_person_rec *r = &fx.recs[i];
+    memset(r, 0, sizeof *r);
+    r->source = SIB_SRC_ENROLLMENT;
+    r->source_id = (int64_t)i + 1;
+    if (id) {
+        snprintf(fx.ids[i], sizeof fx.ids[i], "%s", id);
+        r->id_number = fx.ids[i];
+    }
+    if (name) {
+        snprintf(fx.names[i], sizeof fx.names[i], "%s", name);
+        r->name = fx.names[i];
+    }
+    r->gender = gender;
+    r->birth_date = birth;
+    r->town_code = town;
+    r->unit_id = unit;
+    return i;
+}
+
+static void background(void)
+{
+    static const char *sur[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"};
+    static const char *giv[] = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋",
+                                "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平"};
+    fx.n = 0;
+    for (int i = 0; i < NBG; i++) {
+        char key[19], name[32];
+        int birth = 19500101 + (i % 40) * 10000 + (i / 40 % 12) * 100 + (i % 28);
+        make_key(key, "350581", birth, i);
+        snprintf(name, sizeof name, "%s%s%s", sur[i % 10], giv[i / 10 % 20], giv[i / 200 % 20]);
+        add(key, name, (i % 2) ? "1" : "2", birth, "350581100", 1000 + i % 50);
+    }
+}
+
+static sib_resolver *run(sib_resolution *out)
+{
+    sib_error err;
+    sib_resolver *r = sib_resolver_new(202512, 12.0, 6.0, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(sib_resolver_run(r, fx.recs, fx.n, out, &err), SIB_OK, "%s", err.msg);
+    return r;
+}
+
+static sib_resolution out[MAXR];
+
+Test(unit_resolve, keyed_records_join_their_person)
+{
+    char key[19], lower[24], legacy[16];
+    background();
+    make_key(key, "350521", 19800101, 13);          /* male, 15-digit legacy form exists */
+    snprintf(lower, sizeof lower, " %s ", key);
+    snprintf(legacy, sizeof legacy, "350521800101013");
+    size_t a = add(key, "林大山", "1", 19800101, "350581101", 7);
+    size_t b = add(lower, "林大山", "1", 19800101, "350581101", 7);
+    size_t c = add(legacy, "林大山", "1", 19800101, NULL, 0);
+    sib_resolver *r = run(out);
+    cr_assert_eq(out[a].kind, SIB_LINK_EXACT);
+    cr_assert_eq(out[b].kind, SIB_LINK_NORMALIZED);
+    cr_assert_eq(out[c].kind, SIB_LINK_NORMALIZED);
+    cr_assert_eq(out[a].person, out[b].person);
+    cr_assert_eq(out[a].person, out[c].person);
+    cr_assert_str_eq(sib_resolver_person_key(r, out[a].person), key);
+    cr_assert_eq(sib_resolver_person_first_record(r, out[a].person), (int64_t)a);
+    cr_assert_eq(sib_resolver_npersons(r), NBG + 1);
+    /* numbered in order of first appearance */
+    cr_assert_eq(out[0].person, 0);
+    cr_assert_eq(out[1].person, 1);
+    cr_assert_eq(out[a].person, NBG);
+    sib_resolver_free(r);
+}
+
+Test(unit_resolve, typo_and_transposition_link_probably)
+{
+    char key[19], typo[19], swap[19];
+    background();
+    make_key(key, "350581", 19750615, 231);
+    memcpy(typo, key, 19);
+    typo[16] = typo[16] == '9' ? '0' : (char)(typo[16] + 1);  /* breaks the check */
+    memcpy(swap, key, 19);
+    swap[14] = key[15];
+    swap[15] = key[14];
+    cr_assert_neq(swap[14], swap[15]);
+    size_t a = add(key, "蔡文彬", "1", 19750615, "350581102", 9);
+    size_t b = add(typo, "蔡文彬", "1", 0, "350581102", 9);
+    size_t c = add(swap, "蔡文彬", "1", 19750615, NULL, 0);
+    sib_resolver *r = run(out);
+    cr_assert_eq(out[b].id_status, SIB_ID_CHECK);
+    cr_assert_eq(out[b].kind, SIB_LINK_PROBABLE);
+    cr_assert_eq(out[b].person, out[a].person);
+    cr_assert_eq(out[c].kind, SIB_LINK_PROBABLE);
+    cr_assert_eq(out[c].person, out[a].person);
+    cr_assert_gt(out[c].score, 12.0f);
+    char buf[128];
+    sib_resolver_evidence_text(out[c].evidence, buf, sizeof buf);
+    cr_assert(strstr(buf, "id=one_edit") && strstr(buf, "name=exact") && strstr(buf, "birth=exact"), "%s", buf);
+    cr_assert_eq(sib_resolver_npersons(r), NBG + 1);
+    sib_resolver_free(r);
+}
+
+Test(unit_resolve, missing_id_needs_more_than_name_and_birth)
+{
+    char key[19];
+    background();
+    make_key(key, "350581", 19881203, 442);
+    size_t a = add(key, "洪雅婷", "2", 19881203, "350581104", 77);
+    /* same name, birth, gender, town and employer: linked */
+    size_t b = add(NULL, "洪雅婷", "2", 19881203, "350581104000", 77);
+    /* name, birth and gender alone: not enough, own unresolved person */
+    size_t c = add("3.50581E+17", "洪雅婷", "2", 19881203, NULL, 0);
+    sib_resolver *r = run(out);
+    cr_assert_eq(out[b].id_status, SIB_ID_MISSING);
+    cr_assert_eq(out[b].kind, SIB_LINK_PROBABLE, "score %f", out[b].score);
+    cr_assert_eq(out[b].person, out[a].person);
+    cr_assert_eq(out[c].id_status, SIB_ID_LENGTH);
+    cr_assert_neq(out[c].kind, SIB_LINK_PROBABLE, "score %f", out[c].score);
+    cr_assert_neq(out[c].person, out[a].person);
+    cr_assert_null(sib_resolver_person_key(r, out[c].person));
+    cr_assert_eq(sib_resolver_person_first_record(r, out[c].person), (int64_t)c);
+    sib_resolver_free(r);
+}
+
+Test(unit_resolve, namesakes_go_to_review_not_link)
+{
+    char k1[19], k2[19];
+    background();
+    make_key(k1, "350581", 19900420, 111);
+    make_key(k2, "350583", 19900420, 113);
+    size_t a = add(k1, "许志明", "1", 19900420, "350581105", 5);
+    size_t b = add(k2, "许志明", "1", 19900420, "350581105", 5);
+    size_t c = add(NULL, "许志明", "1", 19900420, "350581105", 5);
+    sib_resolver *r = run(out);
+    cr_assert_neq(out[a].person, out[b].person, "two valid keys never merge");
+    cr_assert_eq(out[c].kind, SIB_LINK_UNRESOLVED);
+    cr_assert_eq(sib_resolver_nreview(r), 1);
+    size_t rec;
+    int32_t cand;
+    float score;
+    uint32_t ev;
+    sib_resolver_review(r, 0, &rec, &cand, &score, &ev);
+    cr_assert_eq(rec, c);
+    cr_assert(cand == out[a].person || cand == out[b].person);
+    cr_assert_geq(score, 6.0f);
+    sib_resolver_free(r);
+}
+
+Test(unit_resolve, unresolved_records_never_merge)
+{
+    background();
+    size_t a = add(NULL, "无名氏", "1", 19010101, NULL, 0);
+    size_t b = add(NULL, "无名氏", "1", 19010101, NULL, 0);
+    sib_resolver *r = run(out);
+    cr_assert_eq(out[a].kind, SIB_LINK_UNRESOLVED);
+    cr_assert_eq(out[b].kind, SIB_LINK_UNRESOLVED);
+    cr_assert_neq(out[a].person, out[b].person);
+    cr_assert_eq(sib_resolver_npersons(r), NBG + 2);
+    sib_resolver_free(r);
+}
+
+Test(unit_resolve, traditional_name_with_typo_id)
+{
+    char key[19], typo[19];
+    background();
+    make_key(key, "350581", 19660707, 355);
+    memcpy(typo, key, 19);
+    typo[3] = typo[3] == '0' ? '1' : '0';
+    size_t a = add(key, "陈伟", "1", 19660707, "350581001", 0);
+    size_t b = add(typo, "陳偉", "1", 19660707, "350581001", 0);
+    sib_resolver *r = run(out);
+    cr_assert_eq(out[b].kind, SIB_LINK_PROBABLE);
+    cr_assert_eq(out[b].person, out[a].person);
+    char buf[128];
+    sib_resolver_evidence_text(out[b].evidence, buf, sizeof buf);
+    cr_assert(strstr(buf, "name=simplified") != NULL, "%s", buf);
+    sib_resolver_free(r);
+}
+
+Test(unit_resolve, deterministic)
+{
+    static sib_resolution out2[MAXR];
+    char key[19], typo[19];
+    background();
+    make_key(key, "350581", 19750615, 231);
+    memcpy(typo, key, 19);
+    typo[12] = typo[12] == '9' ? '0' : (char)(typo[12] + 1);
+    add(typo, "蔡文彬", "1", 19750615, NULL, 0);     /* probable record before its keyed one */
+    add(key, "蔡文彬", "1", 19750615, NULL, 0);
+    sib_resolver *r1 = run(out);
+    sib_resolver *r2 = run(out2);
+    cr_assert_eq(memcmp(out, out2, fx.n * sizeof out[0]), 0);
+    cr_assert_eq(out[NBG].kind, SIB_LINK_PROBABLE);
+    cr_assert_eq(out[NBG].person, out[NBG + 1].person);
+    cr_assert_eq(sib_resolver_person_first_record(r1, out[NBG].person), NBG);
+    sib_resolver_free(r1);
+    sib_resolver_free(r2);
+}
