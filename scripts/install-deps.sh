@@ -14,15 +14,6 @@ PACKAGES="build-essential pkg-config postgresql-15 postgresql-client-15 libpq-de
 libcjson-dev zlib1g-dev libicu-dev libssl-dev libcriterion-dev time gzip procps
 chromium fonts-noto-cjk"
 
-if [ "$(id -u)" -eq 0 ]; then
-    SUDO=
-elif command -v sudo >/dev/null 2>&1; then
-    SUDO=sudo
-else
-    echo "install-deps: not root and no sudo; as root: apt-get install" $PACKAGES >&2
-    exit 1
-fi
-
 installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]
 }
@@ -32,6 +23,15 @@ for p in $PACKAGES; do
     installed "$p" || missing="$missing $p"
 done
 [ -n "$missing" ] || exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO=sudo
+else
+    echo "install-deps: not root and no sudo; as root: apt-get install"$missing >&2
+    exit 1
+fi
 
 # No system cluster. postgresql-common's postinst reads create_main_cluster
 # from this file only (not from createcluster.d); ucf keeps our version of the

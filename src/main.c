@@ -17,6 +17,7 @@ static const sib_command commands[] = {
     { .name = "init-db", .action = sib_cmd_init_db, .summary = "create or upgrade the sibatch schema (idempotent)" },
     { .name = "run", .action = sib_cmd_run, .summary = "the nightly job: resolve, dedup, clearing, extracts, manifest" },
     { .name = "config", .action = sib_cmd_config, .summary = "print the effective configuration" },
+    { .name = "report", .action = sib_cmd_report, .summary = "the managers' summary page (summary.html, summary.txt) of a run" },
     { .name = "reconcile", .action = sib_cmd_reconcile, .summary = "check a run's files against its manifest and the database" },
 };
 

@@ -8,6 +8,7 @@
 
 int sib_cmd_init_db(int argc, char **argv);
 int sib_cmd_config(int argc, char **argv);
+int sib_cmd_report(int argc, char **argv);
 int sib_cmd_run(int argc, char **argv);
 int sib_cmd_reconcile(int argc, char **argv);
 

@@ -84,6 +84,21 @@ static void utc_now(char buf[32])
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Test hook: SIB_FAILPOINT=<point>:<milliseconds> sleeps at a named safe
+ * point, so the kill and stop tests can hit a run at a known place. */
+static void failpoint(const char *point)
+{
+    const char *fp = getenv("SIB_FAILPOINT");
+    size_t n = strlen(point);
+    if (!fp || strncmp(fp, point, n) != 0 || fp[n] != ':')
+        return;
+    long ms = atol(fp + n + 1);
+    sib_log_info("run", "failpoint=%s sleep_ms=%ld", point, ms);
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        break;      /* a signal ends the sleep: stop at this safe point */
+}
+
 static int check_stop(run_ctx *c, sib_error *err)
 {
     if (c->o->stop && *c->o->stop)
@@ -328,6 +343,7 @@ static int compute(run_ctx *c, sib_error *err)
     c->src = sib_source_read(c->rdb, o->as_of, o->stop, err);
     if (!c->src)
         return SIB_ERR;
+    failpoint("after_read");
     if (guard(c, err) != SIB_OK || check_stop(c, err) != SIB_OK)
         return SIB_ERR;
     employer_warnings(c);
@@ -367,7 +383,10 @@ static int publish(run_ctx *c, int replace_from, sib_error *err)
                            .res = c->res, .enr_rec = c->enr_rec, .pop_rec = c->pop_rec,
                            .resolver = c->resolver, .dedup = c->dedup, .conflicts = c->conflicts,
                            .emp_warn = c->emp_warn };
-    if (sib_store_results(c->wdb, &st, err) != SIB_OK || check_stop(c, err) != SIB_OK)
+    if (sib_store_results(c->wdb, &st, err) != SIB_OK)
+        return SIB_ERR;
+    failpoint("after_store");
+    if (check_stop(c, err) != SIB_OK)
         return SIB_ERR;
 
     sib_manifest_input mi;
@@ -386,6 +405,7 @@ static int publish(run_ctx *c, int replace_from, sib_error *err)
     const char *params[4] = { rid, final_dir, sha, text };
     int rc = sib_db_query(c->wdb, sib_sql_get("run_published"), 4, params, NULL, err);
     free(text);
+    failpoint("before_commit");
     if (rc != SIB_OK || check_stop(c, err) != SIB_OK) {
         sib_fsx_remove_tree(final_dir, NULL);
         return SIB_ERR;
@@ -396,6 +416,7 @@ static int publish(run_ctx *c, int replace_from, sib_error *err)
         return sib_error_prefix(err, "commit");
     }
     c->in_txn = 0;
+    failpoint("after_commit");
     /* Point of no return: the database says published; link the files. */
     if (sib_publish_link(o->out_dir, o->as_of, final_dir, err) != SIB_OK)
         return sib_error_prefix(err, "published in the database, but the link failed (the next run repairs it)");

@@ -499,7 +499,10 @@ Test(integ_reference, run_fixture, .init = setup, .fini = teardown, .timeout = 3
     compare_run_dir(c, rundir, &d);
     compare_tables(c, &d);
     /* every row of the fixture is resolved as the fixture says */
-    compare_sets(c, "identity", fixture_ident, pipeline_ident, &d);
+    compare_sets(c, "identity",
+                 "SELECT f.* FROM public.fixture_ident f WHERE f.source = 'population' "
+                 "OR f.source_id IN (SELECT enrollment_id FROM ref_enr WHERE usable)",
+                 pipeline_ident, &d);
     PQfinish(c);
     cr_assert_eq(d.n, 0, "%zu differences between sibatch run and the reference:\n%s", d.n, d.msg);
 }

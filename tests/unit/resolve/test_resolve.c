@@ -26,7 +26,7 @@ static fixture fx;
 /* A valid key from region, birth date and sequence. */
 static void make_key(char out[19], const char *region, int birth, int seq)
 {
-    char first[18];
+    char first[32];
     snprintf(first, sizeof first, "%.6s%08d%03d", region, birth, seq % 1000);
     memcpy(out, first, 17);
     out[17] = sib_idnum_check_char(first);

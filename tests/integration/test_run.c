@@ -1,0 +1,319 @@
+/* Integration tests: sibatch run against the private PostgreSQL — publication,
+ * byte-identical reruns, the lock, the guard, dry runs, refused months, and
+ * runs stopped by SIGTERM, SIGKILL or a lost database (issue 5). Data: the
+ * hand-made fixture tests/reference/fixture_rules.sql (as-of 2025-12). */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../support/testdb.h"
+#include "common/json.h"
+
+static char *dsn, *out, *cfg;
+
+static void setup(void)
+{
+    dsn = sibt_db_create("integ_run");
+    out = sibt_tmpdir("integ_run");
+    cr_assert_eq(sibt_run(NULL, "init-db --dsn '%s' 2>/dev/null", dsn), 0);
+    char *o = NULL;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "psql -q -v ON_ERROR_STOP=1 '%s' -f tests/reference/fixture_rules.sql >/dev/null 2>&1", dsn);
+    cr_assert_eq(system(cmd), 0, "loading the fixture");
+    free(o);
+    size_t n = strlen(out) + 32;
+    cfg = malloc(n);
+    snprintf(cfg, n, "%s.json", out);
+    FILE *f = fopen(cfg, "w");
+    cr_assert_not_null(f);
+    fputs("{\"guard_reject_share\": 1.0}\n", f);    /* the fixture is dirty on purpose */
+    fclose(f);
+}
+
+static void teardown(void)
+{
+    sibt_db_drop(dsn);
+    sibt_rmtree(out);
+    unlink(cfg);
+    free(out);
+    free(cfg);
+}
+
+TestSuite(integ_run, .init = setup, .fini = teardown, .timeout = 120);
+
+static int run(char **o, const char *extra)
+{
+    return sibt_run(o, "run --dsn '%s' --as-of 2025-12 --out '%s' --config '%s' %s 2>&1", dsn, out, cfg, extra);
+}
+
+static char *sha_all(void)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s/2025-12' && sha256sum *.gz clearing/*.gz", out);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    char *buf = calloc(1, 65536);
+    size_t n = fread(buf, 1, 65535, p);
+    buf[n] = '\0';
+    cr_assert_eq(pclose(p), 0);
+    return buf;
+}
+
+/* The manifest without its documented volatile fields. */
+static char *stable_manifest(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/2025-12/manifest.json", out);
+    sib_error err = { 0 };
+    cJSON *m = sib_json_load(path, &err);
+    cr_assert_not_null(m, "%s", err.msg);
+    cJSON_DeleteItemFromObject(m, "run_id");
+    cJSON_DeleteItemFromObject(m, "started_at");
+    cJSON_DeleteItemFromObject(m, "finished_at");
+    cJSON_DeleteItemFromObject(m, "snapshot");
+    char *s = cJSON_PrintUnformatted(m);
+    cJSON_Delete(m);
+    return s;
+}
+
+Test(integ_run, publishes_and_reruns_byte_identical)
+{
+    char *o = NULL;
+    cr_assert_eq(run(&o, ""), 0, "%s", o);
+    free(o);
+    char link[1024];
+    snprintf(link, sizeof link, "%s/2025-12/manifest.json", out);
+    cr_assert(sibt_file_exists(link));
+    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
+    char *a = sha_all(), *ma = stable_manifest();
+    cr_assert_eq(run(&o, ""), 0, "%s", o);
+    free(o);
+    char *b = sha_all(), *mb = stable_manifest();
+    cr_assert_str_eq(a, b, "a rerun gives the same bytes");
+    cr_assert_str_eq(ma, mb, "a rerun's manifest differs only in volatile fields");
+    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'superseded'"), 1);
+    /* gzip -t and the manifest's checksums */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s/2025-12' && gzip -t *.gz clearing/*.gz", out);
+    cr_assert_eq(system(cmd), 0);
+    free(a);
+    free(b);
+    free(ma);
+    free(mb);
+}
+
+Test(integ_run, second_concurrent_run_exits_3)
+{
+    /* hold the run lock from another session, as a running job would */
+    char *o = NULL;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "(printf 'SELECT pg_advisory_lock(350581, 1);\\n'; sleep 6) | psql -q '%s' >/dev/null 2>&1 &", dsn);
+    cr_assert_eq(system(cmd), 0);
+    sleep(2);
+    int rc = run(&o, "");
+    cr_assert_eq(rc, 3, "exit %d: %s", rc, o);
+    cr_assert(strstr(o, "another run holds the lock"), "%s", o);
+    free(o);
+    sleep(5);
+    cr_assert_eq(run(&o, ""), 0, "after the holder is gone: %s", o);
+    free(o);
+}
+
+Test(integ_run, guard_exits_4_and_publishes_nothing)
+{
+    char *o = NULL;
+    int rc = sibt_run(&o, "run --dsn '%s' --as-of 2025-12 --out '%s' 2>&1", dsn, out);
+    cr_assert_eq(rc, 4, "exit %d: %s", rc, o);
+    cr_assert(strstr(o, "insurance_type=2"), "counts by reason: %s", o);
+    free(o);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/2025-12", out);
+    cr_assert_not(sibt_file_exists(path));
+    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'guard'"), 1);
+    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.target"), 0);
+}
+
+static char *db_state(void)
+{
+    return sibt_query_text(dsn,
+        "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM ("
+        " SELECT 'run:' || run_id || status || coalesce(finished_at::text, '') AS x FROM sibatch.run"
+        " UNION ALL SELECT 'target:' || t::text FROM sibatch.target t"
+        " UNION ALL SELECT 'count:' || c::text FROM sibatch.run_count c"
+        " UNION ALL SELECT 'ps:' || count(*) FROM sibatch.person_scheme) s");
+}
+
+static char *tree(void)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s' && find . -printf '%%p %%s %%T@\\n' | sort", out);
+    FILE *p = popen(cmd, "r");
+    char *buf = calloc(1, 65536);
+    size_t n = fread(buf, 1, 65535, p);
+    buf[n] = '\0';
+    pclose(p);
+    return buf;
+}
+
+Test(integ_run, dry_run_writes_nothing)
+{
+    char *o = NULL;
+    cr_assert_eq(run(&o, ""), 0, "%s", o);
+    free(o);
+    char *s1 = db_state(), *t1 = tree();
+    cr_assert_eq(run(&o, "--dry-run"), 0, "%s", o);
+    cr_assert(strstr(o, "\"totals\""), "the summary is printed: %s", o);
+    free(o);
+    char *s2 = db_state(), *t2 = tree();
+    cr_assert_str_eq(s1, s2, "database untouched");
+    cr_assert_str_eq(t1, t2, "output folder untouched");
+    free(s1);
+    free(s2);
+    free(t1);
+    free(t2);
+}
+
+Test(integ_run, earlier_month_refused_unless_forced)
+{
+    char *o = NULL;
+    cr_assert_eq(run(&o, ""), 0, "%s", o);
+    free(o);
+    int rc = sibt_run(&o, "run --dsn '%s' --as-of 2025-11 --out '%s' --config '%s' 2>&1", dsn, out, cfg);
+    cr_assert_eq(rc, 2, "exit %d: %s", rc, o);
+    cr_assert(strstr(o, "before the last published run"), "%s", o);
+    free(o);
+    rc = sibt_run(&o, "run --dsn '%s' --as-of 2025-11 --out '%s' --config '%s' --force 2>&1", dsn, out, cfg);
+    cr_assert_eq(rc, 0, "exit %d: %s", rc, o);
+    free(o);
+    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
+    cr_assert_eq(sibt_query_long(dsn, "SELECT max(as_of) FROM sibatch.run WHERE status = 'published'"), 202511);
+}
+
+/* Starts a run in the background with a failpoint; returns its pid. */
+static pid_t start_paused(const char *point)
+{
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        char fp[128], as[] = "2025-12";
+        snprintf(fp, sizeof fp, "%s:10000", point);
+        setenv("SIB_FAILPOINT", fp, 1);
+        const char *bin = getenv("SIBATCH_BIN") ? getenv("SIBATCH_BIN") : "./bin/sibatch";
+        freopen("/dev/null", "w", stderr);
+        execl(bin, bin, "run", "--dsn", dsn, "--as-of", as, "--out", out, "--config", cfg, (char *)NULL);
+        _exit(127);
+    }
+    /* wait until it sleeps at the failpoint: its run row is there */
+    for (int i = 0; i < 100; i++) {
+        usleep(200000);
+        if (sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'running'") > 0)
+            break;
+    }
+    sleep(3);
+    return pid;
+}
+
+static int wait_exit(pid_t pid)
+{
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void assert_previous_intact(const char *before)
+{
+    char *now = sha_all();
+    cr_assert_str_eq(before, now, "the previous published files are intact");
+    free(now);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "find '%s' -name '*.tmp' -o -name '.tmp-*' | grep -q .", out);
+    cr_assert_neq(system(cmd), 0, "no temporary file left");
+}
+
+Test(integ_run, sigterm_rolls_back)
+{
+    const char *points[] = { "after_read", "after_store", "before_commit" };
+    char *o = NULL;
+    cr_assert_eq(run(&o, ""), 0, "%s", o);
+    free(o);
+    char *before = sha_all();
+    for (int i = 0; i < 3; i++) {
+        pid_t pid = start_paused(points[i]);
+        kill(pid, SIGTERM);
+        cr_assert_eq(wait_exit(pid), 143, "at %s", points[i]);
+        assert_previous_intact(before);
+        cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'aborted'"), i + 1);
+        cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
+    }
+    free(before);
+    cr_assert_eq(run(&o, ""), 0, "a following run succeeds: %s", o);
+    free(o);
+}
+
+Test(integ_run, sigkill_leaves_previous_state)
+{
+    char *o = NULL;
+    cr_assert_eq(run(&o, ""), 0, "%s", o);
+    free(o);
+    char *before = sha_all();
+    pid_t pid = start_paused("after_store");
+    kill(pid, SIGKILL);
+    cr_assert_eq(wait_exit(pid), 128 + SIGKILL);
+    char *now = sha_all();
+    cr_assert_str_eq(before, now);
+    free(now);
+    free(before);
+    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'running'"), 1,
+                 "the killed run is visibly incomplete");
+    cr_assert_eq(run(&o, ""), 0, "a following run succeeds: %s", o);
+    free(o);
+    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'running'"), 0);
+    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'failed'"), 1);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "find '%s' -name '.tmp-*' | grep -q .", out);
+    cr_assert_neq(system(cmd), 0, "the dead run's staging directory was cleaned up");
+}
+
+Test(integ_run, killed_after_commit_is_repaired)
+{
+    char *o = NULL;
+    pid_t pid = start_paused("after_commit");
+    kill(pid, SIGKILL);
+    wait_exit(pid);
+    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/2025-12", out);
+    cr_assert_not(sibt_file_exists(path), "committed but not yet linked");
+    /* the next run repairs the link before doing its own work */
+    cr_assert_eq(run(&o, ""), 0, "%s", o);
+    cr_assert(strstr(o, "repaired=2025-12"), "%s", o);
+    free(o);
+    cr_assert(sibt_file_exists(path));
+}
+
+Test(integ_run, database_lost_mid_run_exits_1)
+{
+    char *o = NULL;
+    cr_assert_eq(run(&o, ""), 0, "%s", o);
+    free(o);
+    char *before = sha_all();
+    pid_t pid = start_paused("after_store");
+    char *dbname = sibt_query_text(dsn, "SELECT current_database()");
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '%s' "
+             "AND application_name LIKE 'sibatch run%%'", dbname);
+    cr_assert_geq(sibt_query_long(dsn, sql), 1);
+    free(dbname);
+    kill(pid, SIGCONT);
+    int rc = wait_exit(pid);
+    cr_assert_eq(rc, 1, "exit %d", rc);
+    assert_previous_intact(before);
+    free(before);
+    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
+}
