@@ -15,6 +15,7 @@ typedef struct sib_command {
 
 static const sib_command commands[] = {
     { .name = "init-db", .action = sib_cmd_init_db, .summary = "create or upgrade the sibatch schema (idempotent)" },
+    { .name = "gen", .action = sib_cmd_gen, .summary = "generate a Shishi-calibrated si_src with its ground truth (si_truth)" },
     { .name = "run", .action = sib_cmd_run, .summary = "the nightly job: resolve, dedup, clearing, extracts, manifest" },
     { .name = "config", .action = sib_cmd_config, .summary = "print the effective configuration" },
     { .name = "report", .action = sib_cmd_report, .summary = "the managers' summary page (summary.html, summary.txt) of a run" },

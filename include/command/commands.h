@@ -7,6 +7,7 @@
 #define SIB_COMMAND_COMMANDS_H
 
 int sib_cmd_init_db(int argc, char **argv);
+int sib_cmd_gen(int argc, char **argv);
 int sib_cmd_config(int argc, char **argv);
 int sib_cmd_report(int argc, char **argv);
 int sib_cmd_run(int argc, char **argv);

@@ -125,7 +125,7 @@ static double nice_max(double v)
 int sib_svg_progress(sib_buf *b, long base, long current, long target, const char *aria_label)
 {
     int bad = 0;
-    const double W = 400, x0 = 2, len = 396;
+    const double W = 360, x0 = 2, len = 356;
     double span = (double)(target - base);
     double f = span > 0 ? (double)(current - base) / span : 0;
     double fill = f <= 0 ? 0 : f >= 1 ? len : f * len;
@@ -133,7 +133,7 @@ int sib_svg_progress(sib_buf *b, long base, long current, long target, const cha
     sib_fmt_wan(current, cur, sizeof cur);
     sib_fmt_wan(base, bs, sizeof bs);
     sib_fmt_wan(target, tg, sizeof tg);
-    P("<svg class=\"progress\" viewBox=\"0 0 %.0f 66\" role=\"img\" aria-label=\"", W);
+    P("<svg class=\"progress\" viewBox=\"0 0 %.0f 68\" role=\"img\" aria-label=\"", W);
     E(aria_label);
     P("\"><title>");
     E(aria_label);
@@ -144,10 +144,10 @@ int sib_svg_progress(sib_buf *b, long base, long current, long target, const cha
           x0, fill < 18 ? 18 : fill, f >= 1 ? "#2e7d32" : "#1f5fa8");
     double cx = x0 + fill;
     const char *anchor = cx < 60 ? "start" : cx > W - 60 ? "end" : "middle";
-    P("<text x=\"%.1f\" y=\"15\" text-anchor=\"%s\" font-size=\"13\" font-weight=\"600\" fill=\"#1b2a3a\">%s</text>",
+    P("<text x=\"%.1f\" y=\"15\" text-anchor=\"%s\" font-size=\"14\" font-weight=\"600\" fill=\"#1b2a3a\">%s</text>",
       cx, anchor, cur);
-    P("<text x=\"%.1f\" y=\"58\" font-size=\"12\" fill=\"#5b6675\">2020 基数 base %s</text>", x0, bs);
-    P("<text x=\"%.1f\" y=\"58\" text-anchor=\"end\" font-size=\"12\" fill=\"#5b6675\">2025 目标 target %s</text>",
+    P("<text x=\"%.1f\" y=\"60\" font-size=\"14\" fill=\"#5b6675\">%s (2020)</text>", x0, bs);
+    P("<text x=\"%.1f\" y=\"60\" text-anchor=\"end\" font-size=\"14\" fill=\"#5b6675\">%s (2025)</text>",
       x0 + len, tg);
     P("</svg>");
     return bad ? SIB_ERR : SIB_OK;

@@ -13,6 +13,7 @@
 #include "extract/extract.h"
 #include "manifest/manifest.h"
 #include "read/source.h"
+#include "report/report.h"
 #include "resolve/credit.h"
 #include "resolve/idnum.h"
 #include "resolve/resolve.h"
@@ -394,6 +395,13 @@ static int publish(run_ctx *c, int replace_from, sib_error *err)
     char sha[65];
     if (sib_manifest_write(c->staging, &mi, sha, err) != SIB_OK)
         return SIB_ERR;
+    /* The managers' page is derived from the manifest, so it comes after it
+     * (and is not listed in it); a failure there does not stop publication. */
+    char mpath[4096 + 16];
+    snprintf(mpath, sizeof mpath, "%s/manifest.json", c->staging);
+    sib_error rerr = { 0 };
+    if (sib_report_write_in(mpath, o->out_dir, NULL, &rerr) != SIB_OK)
+        sib_log_warn("report", "error=\"%s\"", rerr.msg);
     char final_dir[4096];
     if (sib_publish_seal(o->out_dir, c->staging, o->as_of, c->run_id, final_dir, sizeof final_dir, err) != SIB_OK)
         return SIB_ERR;
