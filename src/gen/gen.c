@@ -110,9 +110,9 @@ typedef struct person {
     char key[19];
     char prefix[7];
     char surname[8];
-    char name[NAME_CAP];
     int birth, gender, town, local, role;
     int deceased_on, in_school, in_school_null, has_pop, residence;
+    char name[NAME_CAP];   /* last: make_person clears everything before it */
 } person;
 
 /* One enrollment as written, with its truth view. */
@@ -905,7 +905,10 @@ static int contribution_faults(gen *g, sib_rng *r, genr *e)
         if (want(g, r, SIB_F_REPEAT_ROW) && e->t.nrows < g->rowcap) {
             sib_gen_crow c = e->rows[i];
             int v = (int)sib_rng_below(r, 3);
-            c.paid_on = v == 0 ? 0 : v == 1 ? c.paid_on + 1 - (c.paid_on % 100 >= 28 ? 2 : 0) : c.paid_on - 1;
+            if (v == 0)
+                c.paid_on = 0;
+            else if (c.paid_on)
+                c.paid_on = c.paid_on % 100 < 28 ? c.paid_on + 1 : c.paid_on - 1;
             c.er += (int64_t)sib_rng_range(r, -500, 500);
             if (c.er < 0)
                 c.er = 0;

@@ -252,7 +252,7 @@ int sib_svg_lines(sib_buf *b, const char *const *xlabels, size_t npoints,
                   const char *const *colors, const char *aria_label)
 {
     int bad = 0;
-    const double W = 640, H = 250, ml = 64, mr = 24, mt = 34, mb = 34;
+    const double W = 560, H = 250, ml = 60, mr = 24, mt = 36, mb = 34;
     const double pw = W - ml - mr, ph = H - mt - mb;
     long vmax = 0;
     for (size_t i = 0; i < npoints * nseries; i++)
@@ -268,10 +268,10 @@ int sib_svg_lines(sib_buf *b, const char *const *xlabels, size_t npoints,
     double lx = ml;
     for (size_t s = 0; s < nseries; s++) {
         P("<rect x=\"%.1f\" y=\"8\" width=\"14\" height=\"4\" fill=\"%s\"/>", lx, colors[s]);
-        P("<text x=\"%.1f\" y=\"14\" font-size=\"12\" fill=\"#1b2a3a\">", lx + 18);
+        P("<text x=\"%.1f\" y=\"15\" font-size=\"13\" fill=\"#1b2a3a\">", lx + 18);
         E(names[s]);
         P("</text>");
-        lx += 40 + 7.0 * (double)strlen(names[s]);
+        lx += 44 + 7.0 * (double)strlen(names[s]);
     }
     /* grid and y axis */
     for (int k = 0; k <= 4; k++) {
@@ -280,13 +280,14 @@ int sib_svg_lines(sib_buf *b, const char *const *xlabels, size_t npoints,
         sib_fmt_int(lround(ymax * k / 4.0), lab, sizeof lab);
         P("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1\"/>",
           ml, y, ml + pw, y, k == 0 ? "#8a94a3" : "#e3e8ef");
-        P("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\" fill=\"#5b6675\">%s</text>",
+        P("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"12\" fill=\"#5b6675\">%s</text>",
           ml - 6, y + 4, lab);
     }
     double dx = npoints > 1 ? pw / (double)(npoints - 1) : 0;
     for (size_t i = 0; i < npoints; i++) {
         double x = npoints > 1 ? ml + dx * (double)i : ml + pw / 2;
-        P("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\" fill=\"#5b6675\">", x, H - 12);
+        P("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"13\" fill=\"#5b6675\">", x, H - 12,
+          npoints > 1 && i == 0 ? "start" : npoints > 1 && i + 1 == npoints ? "end" : "middle");
         E(xlabels[i]);
         P("</text>");
     }
@@ -306,8 +307,8 @@ int sib_svg_lines(sib_buf *b, const char *const *xlabels, size_t npoints,
             sib_fmt_int(values[s * npoints + i], v, sizeof v);
             P("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>", x, y, colors[s]);
             const char *anchor = i == 0 ? "start" : i + 1 == npoints ? "end" : "middle";
-            P("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"11\" fill=\"%s\">%s</text>",
-              x, y - 7, anchor, colors[s], v);
+            P("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"13\" font-weight=\"600\" fill=\"%s\">%s</text>",
+              x, y - 8, anchor, colors[s], v);
         }
     }
     P("</svg>");
