@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define NAME_CAP 6400
 #define FLUSH_AT (4u << 20)
@@ -1382,6 +1383,14 @@ long sib_gen_figure(int scheme)
     return scheme >= 0 && scheme < SIB_NSCHEMES ? f[scheme] : 0;
 }
 
+/* Seconds since t0, for the phase log lines (timing only, never data). */
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static long sc(const sib_gen_params *p, double x) { return lround(x * p->scale); }
 static long atleast1(double rate, long n) { return rate > 0 && n < 1 ? 1 : n; }
 
@@ -1583,6 +1592,8 @@ int sib_gen_run(const char *dsn, const sib_gen_params *p, sib_gen_stats *st, sib
         goto done;
     }
 
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     db = sib_db_connect(dsn, "sibatch gen", err);
     if (!db)
         goto done;
@@ -1596,8 +1607,15 @@ int sib_gen_run(const char *dsn, const sib_gen_params *p, sib_gen_stats *st, sib
         for (long i = 0; i < count[role]; i++)
             if (one_person(g, role, i, count[role]) != SIB_OK)
                 goto done;
-    if (orphans(g) != SIB_OK || close_sinks(g) != SIB_OK || finish_tables(g) != SIB_OK)
+    if (orphans(g) != SIB_OK)
         goto done;
+    sib_log_info("gen", "phase=generated seconds=%.1f", since(&t0));
+    if (close_sinks(g) != SIB_OK)
+        goto done;
+    sib_log_info("gen", "phase=loaded seconds=%.1f", since(&t0));
+    if (finish_tables(g) != SIB_OK)
+        goto done;
+    sib_log_info("gen", "phase=indexed seconds=%.1f", since(&t0));
     if (write_meta(g, db) != SIB_OK)
         goto done;
 

@@ -50,6 +50,7 @@
 --     'project' exactly.
 
 -- --------------------------------------------------------------- parameters
+ANALYZE ref_ident;
 DROP TABLE IF EXISTS ref_a, ref_town, ref_thr;
 CREATE TEMP TABLE ref_a AS
 SELECT as_of AS a,
@@ -99,6 +100,7 @@ CROSS JOIN LATERAL (
 ALTER TABLE ref_enr ADD COLUMN usable boolean;
 UPDATE ref_enr SET usable = (fault IS NULL AND start_month <= (SELECT a FROM ref_a));
 CREATE INDEX ON ref_enr (enrollment_id);
+ANALYZE ref_enr;
 
 -- ----------------------------------------------------------- §1 contributions
 DROP TABLE IF EXISTS ref_con;
@@ -136,6 +138,7 @@ SELECT enrollment_id, itype, period, (period / 100) * 12 + period % 100 AS p_ym,
        amount
 FROM ref_con WHERE fault IS NULL AND usable;
 CREATE INDEX ON ref_paid (enrollment_id);
+ANALYZE ref_paid;
 
 -- ------------------------------------------------------------ §1 population
 DROP TABLE IF EXISTS ref_pop;
@@ -169,13 +172,16 @@ SELECT e.*, coalesce(i.person_ref, 'UNRESOLVED-enrollment-' || e.enrollment_id) 
         AND e.status IN ('1', '2')) AS open12,
        (t.pension AND e.benefit_start_month IS NOT NULL AND e.benefit_start_month <= a.a) AS draws,
        coalesce(e.end_month, a.a) AS end_eff,
-       (SELECT max(p.period) FROM ref_paid p WHERE p.enrollment_id = e.enrollment_id) AS last_paid,
+       lp.last_paid,
        CASE e.status WHEN '1' THEN 1 WHEN '2' THEN 2 WHEN '3' THEN 3 ELSE 4 END AS status_rank
 FROM ref_enr e
 CROSS JOIN ref_a a
 JOIN ref_thr t ON t.itype = e.itype
 LEFT JOIN ref_ident i ON i.source = 'enrollment' AND i.source_id = e.enrollment_id
+LEFT JOIN (SELECT enrollment_id, max(period) AS last_paid FROM ref_paid GROUP BY 1) lp
+       ON lp.enrollment_id = e.enrollment_id
 WHERE e.usable;
+ANALYZE ref_pe;
 
 -- The person's population row: the lowest pop_id among the linked rows (R6).
 DROP TABLE IF EXISTS ref_person_pop;
@@ -185,6 +191,7 @@ FROM ref_ident i
 JOIN ref_pop p ON p.pop_id = i.source_id AND p.fault IS NULL
 WHERE i.source = 'population'
 ORDER BY i.person_ref, p.pop_id;
+ANALYZE ref_person_pop;
 
 -- --------------------------------------------------- §3 clusters, survivors
 -- Gaps and islands over start-sorted periods with a running max of the ends.
@@ -202,6 +209,7 @@ WITH s AS (
 SELECT n.*,
        sum(new_cluster) OVER (PARTITION BY person_ref, itype ORDER BY start_month, enrollment_id) AS cluster_no
 FROM n;
+ANALYZE ref_cl;
 
 DROP TABLE IF EXISTS ref_cluster;
 CREATE TEMP TABLE ref_cluster AS
@@ -321,6 +329,8 @@ LEFT JOIN ref_town tw12 ON tw12.code = left(l.raw_town, 9)
 LEFT JOIN si_src.employer emp ON emp.unit_id = l.unit_id
 LEFT JOIN ref_conflict_scheme cs ON cs.person_ref = l.person_ref AND cs.itype = l.itype
 LEFT JOIN ref_conflict cf ON cf.person_ref = l.person_ref;
+CREATE INDEX ON ref_person_scheme (person_ref);
+ANALYZE ref_person_scheme;
 
 -- ------------------------------------------------------------ §8 extracts
 DROP TABLE IF EXISTS ref_pension, ref_unemployment, ref_injury;
