@@ -43,6 +43,7 @@ step run --as-of 2025-12 --out out
 echo
 if [ -d out/2025-12 ]; then
     echo "Results:   $(pwd)/out/2025-12/"
+    # shellcheck disable=SC2012  # a listing for people to read
     ls -l out/2025-12/ | sed 's/^/           /'
     for f in out/2025-12/summary.html out/summary.html; do
         [ -f "$f" ] && echo "Summary:   $(pwd)/$f"

@@ -29,7 +29,7 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo >/dev/null 2>&1; then
     SUDO=sudo
 else
-    echo "install-deps: not root and no sudo; as root: apt-get install"$missing >&2
+    echo "install-deps: not root and no sudo; as root: apt-get install$missing" >&2
     exit 1
 fi
 
@@ -54,9 +54,10 @@ export DEBIAN_FRONTEND=noninteractive UCF_FORCE_CONFFOLD=1
 echo "install-deps: apt-get update"
 # Waits (up to 10 min) for the dpkg lock of another apt-get instead of failing.
 LOCKWAIT="-o DPkg::Lock::Timeout=600"
+# shellcheck disable=SC2086  # $LOCKWAIT is two words on purpose
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get $LOCKWAIT update -q >/dev/null
 echo "install-deps: apt-get install$missing"
-# shellcheck disable=SC2086  # word splitting of the package list is intended
+# shellcheck disable=SC2086  # word splitting of $LOCKWAIT and the package list is intended
 $SUDO env DEBIAN_FRONTEND=noninteractive UCF_FORCE_CONFFOLD=1 apt-get $LOCKWAIT install -y -q \
     --no-install-recommends -o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef \
     $missing >/dev/null

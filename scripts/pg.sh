@@ -77,6 +77,7 @@ make_area() {
         mkdir -p "$target"
     elif [ ! -d "$LINK" ]; then
         inside=yes
+        # shellcheck disable=SC2016  # $1 is expanded by the inner sh
         if [ -n "$RUNAS" ] && ! runuser -u "$RUNAS" -- sh -c 'cd "$1"' sh "$ROOT" 2>/dev/null; then
             inside=no       # the server's user cannot reach the tree
         fi
@@ -197,7 +198,7 @@ cmd_start() {
     # A stale lock file of a server that died (machine restarted) is removed by
     # pg_ctl itself when its pid is gone.
     as_runner "$PGBIN/pg_ctl" -D "$a/data" -l "$a/server.log" -o "-p $PORT" -w -t 60 -s start \
-        || { tail -n 20 "$a/server.log" >&2; die "could not start the server on port $PORT (see $a/server.log)"; }
+        || { tail -n 20 "$a/server.log" >&2; die "could not start the server on port $PORT (see $a/server.log; port taken? set SIB_PGPORT to another one)"; }
     wait_ready "$PORT"
     create_db "$PORT"
     say "running on 127.0.0.1:$PORT, data $a/data"

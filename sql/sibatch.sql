@@ -48,13 +48,13 @@ CREATE TABLE IF NOT EXISTS sibatch.target (
     reason          text NOT NULL,      -- lapsed | uninsured
     insurance_type  text NOT NULL DEFAULT '',   -- '' for uninsured
     town_code       text NOT NULL,      -- 9-digit code or 'unknown', as last flagged
-    opened_run      bigint NOT NULL REFERENCES sibatch.run,
+    opened_run      bigint NOT NULL,    -- sibatch.run (no foreign keys: bulk-written nightly)
     opened_as_of    integer NOT NULL,   -- first flagged (YYYYMM)
-    last_run        bigint NOT NULL REFERENCES sibatch.run,
+    last_run        bigint NOT NULL,
     last_as_of      integer NOT NULL,   -- last flagged
     months_unpaid   integer,            -- as last flagged (NULL for uninsured)
     last_paid       integer,            -- latest paid period as last flagged
-    closed_run      bigint REFERENCES sibatch.run,
+    closed_run      bigint,
     closed_as_of    integer,
     resolution      text                -- paid | enrolled | excluded (NULL while open)
 );

@@ -48,8 +48,10 @@ int sib_gz_sink(void *ud, const void *data, size_t n, sib_error *err);
 
 /* Reads a whole gzip file (concatenated members too) with zlib's gzread.
  * OUT: *data (malloc'd, NUL-terminated, caller frees), *len its length
- * (may be NULL). A truncated or corrupt stream is an error, so this doubles
- * as an integrity check ("gzip -t"). */
+ * (may be NULL). An empty, non-gzip, truncated or corrupt file is an
+ * error, so this doubles as an integrity check ("gzip -t"); but, as zlib's
+ * gzread does, bytes appended after the last complete member are ignored:
+ * compare the SHA-256 to catch those. */
 int sib_gz_read_file(const char *path, char **data, size_t *len, sib_error *err);
 
 #endif

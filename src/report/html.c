@@ -158,8 +158,8 @@ int sib_svg_dual_bars(sib_buf *b, const char *const *labels, const long *a, cons
                       const char *aria_label)
 {
     int bad = 0;
-    const double W = 600, row = 24, top = 26, lab = 150;
-    const double ax = 156, alen = 176, bx = 420, blen = 110;
+    const double W = 520, row = 24, top = 26, lab = 150;
+    const double ax = 154, alen = 154, bx = 372, blen = 88;
     long amax = 0, bmax = 0;
     for (size_t i = 0; i < n; i++) {
         if (a[i] > amax)

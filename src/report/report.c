@@ -144,6 +144,7 @@ static const char CSS[] =
     "tbody tr:last-child td{border-bottom:0}"
     "td.t{white-space:normal;text-align:left;color:var(--muted);font-size:13px}"
     "tr.sum td{font-weight:700;background:#f7f9fc}"
+    "td.na{color:#b0b8c4}"
     "td.mono,span.mono{font-family:ui-monospace,\"DejaVu Sans Mono\",monospace;font-size:12.5px}"
     "svg{display:block;width:100%;height:auto}"
     ".legend{display:flex;flex-wrap:wrap;gap:6px 16px;font-size:13px;margin:0 0 8px;padding:0;list-style:none}"
@@ -151,7 +152,8 @@ static const char CSS[] =
     ".banner{background:#fdecea;border:1px solid #f5c2bd;color:#8a1c12;padding:12px 16px;border-radius:8px;margin-top:20px}"
     "footer{color:var(--muted);font-size:12.5px;border-top:1px solid var(--line);margin-top:32px;padding:14px 0 28px}"
     "@media (max-width:640px){body{font-size:14px}.wrap{padding:0 12px}header.top h1{font-size:20px}"
-    ".big{font-size:26px}.grid,.grid.wide{grid-template-columns:1fr}th,td{padding:6px 7px}}"
+    ".big{font-size:26px}.grid,.grid.wide{grid-template-columns:1fr}th,td{padding:6px 7px}"
+    ".card{overflow-x:auto}svg.chart{min-width:440px}}"
     "@media print{@page{size:A4;margin:12mm}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "body{background:#fff;font-size:10.5pt}.wrap{max-width:none;padding:0}"
@@ -159,7 +161,7 @@ static const char CSS[] =
     ".grid,.grid.wide{grid-template-columns:repeat(auto-fit,minmax(300px,1fr))}"
     ".card,.kpi,.tablewrap{border-color:#c9d1dc;break-inside:avoid}"
     "section#towns,section#clearing,section#quality{break-before:page}"
-    ".tablewrap{overflow:visible}h2{break-after:avoid}}";
+    ".tablewrap,.card{overflow:visible}svg.chart{min-width:0}h2{break-after:avoid}}";
 
 /* Page head, title bar and run line. */
 static int render_head(sib_buf *b, const sib_report_model *m)
@@ -274,7 +276,7 @@ static int render_headline(sib_buf *b, const sib_report_model *m)
             if (sib_report_node(man, path))
                 bad |= num_el(b, "td", man, path);
             else
-                P("<td>·</td>");
+                P("<td class=\"na\">–</td>");
         }
         snprintf(path, sizeof path, "totals.%s.contributions_12m", code);
         bad |= money_el(b, "td", man, path);

@@ -83,7 +83,7 @@ typedef struct run_state {
 typedef struct query {
     size_t rec;
     char norm[NAME_CAP], simp[NAME_CAP], pin[NAME_CAP];
-    int has_forms;
+    int has_forms;              /* 0 not yet computed, 1 ok, -1 ICU failed */
     char fid[40];               /* folded broken ID, "" when none */
     char birth[12];             /* YYYYMMDD or "" */
     char town[10];
@@ -258,6 +258,16 @@ static void town9(const char *raw, char out[10])
     out[9] = '\0';
 }
 
+/* Computes the simplified and pinyin forms of the query on first need;
+ * returns 1, or -1 when ICU failed (those levels are then skipped). */
+static int query_forms(run_state *s, query *q)
+{
+    if (q->has_forms == 0)
+        q->has_forms = sib_name_simplify(s->r->names, q->norm, q->simp, sizeof q->simp) == SIB_OK &&
+                       sib_name_pinyin(s->r->names, q->simp, q->pin, sizeof q->pin) == SIB_OK ? 1 : -1;
+    return q->has_forms;
+}
+
 /* Scores keyed person p for query q and keeps the best two. */
 static void score_person(run_state *s, query *q, int32_t p)
 {
@@ -307,7 +317,7 @@ static void score_person(run_state *s, query *q, int32_t p)
                 continue;
             if (strcmp(cn, q->norm) == 0) {
                 l = SIB_NAME_EXACT;
-            } else if (bound < s->r->review || !q->has_forms) {
+            } else if (bound < s->r->review || query_forms(s, q) < 0) {
                 l = (int)sib_name_level_of(q->norm, NULL, NULL, cn, NULL, NULL);
             } else {
                 const char *cs = rec_simp(s, ri);
@@ -421,8 +431,6 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
     q.best = q.second_p = -1;
     sib_name_normalize(rec->name, q.norm, sizeof q.norm);
     if (q.norm[0]) {
-        q.has_forms = sib_name_simplify(r->names, q.norm, q.simp, sizeof q.simp) == SIB_OK &&
-                      sib_name_pinyin(r->names, q.simp, q.pin, sizeof q.pin) == SIB_OK;
         cnt = block_get(&s->names, (int64_t)fnv1a(q.norm), &it);
         q.tf_name = (cnt > 0 ? cnt : 1) / (double)s->nkp;
     }
@@ -628,20 +636,26 @@ int sib_resolver_run(sib_resolver *r, const sib_person_rec *recs, size_t n, sib_
     }
     if (block_build(&s.names, bkeys, bitems, nb) != SIB_OK)
         goto oom;
+    free(bkeys);
+    free(bitems);
+    bkeys = NULL;
+    bitems = NULL;
 
     /* 3. unkeyed records */
     int32_t qid = 0;
+    size_t nunres = 0;
     for (size_t i = 0; i < n; i++) {
         if (out[i].id_status == SIB_ID_VALID)
             continue;
         if (resolve_one(&s, i, qid++, &out[i]) != SIB_OK)
             goto oom;
+        nunres += out[i].kind == SIB_LINK_UNRESOLVED;
     }
 
     /* 4. final numbering in order of first appearance */
     final = malloc((s.nkp ? s.nkp : 1) * sizeof *final);
-    r->keys = malloc((n ? n : 1) * sizeof *r->keys);
-    r->first = malloc((n ? n : 1) * sizeof *r->first);
+    r->keys = malloc((s.nkp + nunres + 1) * sizeof *r->keys);
+    r->first = malloc((s.nkp + nunres + 1) * sizeof *r->first);
     if (!final || !r->keys || !r->first)
         goto oom;
     memset(final, 0xff, (s.nkp ? s.nkp : 1) * sizeof *final);

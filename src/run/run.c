@@ -100,6 +100,21 @@ static void failpoint(const char *point)
         break;      /* a signal ends the sleep: stop at this safe point */
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Logs how long the stage that started at *t0 took and restarts the clock. */
+static void lap(const char *stage, double *t0)
+{
+    double t = now_s();
+    sib_log_info(stage, "seconds=%.2f", t - *t0);
+    *t0 = t;
+}
+
 static int check_stop(run_ctx *c, sib_error *err)
 {
     if (c->o->stop && *c->o->stop)
@@ -341,21 +356,28 @@ static int compute(run_ctx *c, sib_error *err)
     c->rdb = sib_db_connect(o->dsn, "sibatch run (read)", err);
     if (!c->rdb)
         return SIB_ERR;
+    double t0 = now_s();
     c->src = sib_source_read(c->rdb, o->as_of, o->stop, err);
     if (!c->src)
         return SIB_ERR;
+    lap("read", &t0);
     failpoint("after_read");
     if (guard(c, err) != SIB_OK || check_stop(c, err) != SIB_OK)
         return SIB_ERR;
     employer_warnings(c);
     if (resolve(c, err) != SIB_OK || check_stop(c, err) != SIB_OK)
         return SIB_ERR;
-    if (sib_dedup_run(c->src, c->persons.n, c->persons.deceased, o->cfg, &c->dedup, err) != SIB_OK ||
-        sib_conflict_run(c->dedup, c->src, c->rdb, &c->conflicts, err) != SIB_OK ||
+    lap("resolve", &t0);
+    if (sib_dedup_run(c->src, c->persons.n, c->persons.deceased, o->cfg, &c->dedup, err) != SIB_OK)
+        return SIB_ERR;
+    lap("dedup", &t0);
+    if (sib_conflict_run(c->dedup, c->src, c->rdb, &c->conflicts, err) != SIB_OK ||
         sib_source_finish(c->rdb, err) != SIB_OK || check_stop(c, err) != SIB_OK)
         return SIB_ERR;
+    lap("conflict", &t0);
     if (sib_clearing_flag(c->src, c->dedup, &c->persons, o->cfg, &c->flags, err) != SIB_OK)
         return SIB_ERR;
+    lap("clearing", &t0);
     sib_log_info("run", "memory_mb=%zu", sib_source_bytes(c->src) >> 20);
     return SIB_OK;
 }
@@ -365,6 +387,7 @@ static int publish(run_ctx *c, int replace_from, sib_error *err)
 {
     const sib_run_opts *o = c->o;
     sib_extract_input in = { c->src, c->dedup, &c->persons, c->flags, o->cfg };
+    double t0 = now_s();
     if (sib_db_exec(c->wdb, "BEGIN", err) != SIB_OK)
         return SIB_ERR;
     c->in_txn = 1;
@@ -373,12 +396,14 @@ static int publish(run_ctx *c, int replace_from, sib_error *err)
         sib_campaign_apply(c->campaign, c->wdb, c->run_id, o->as_of, c->flags, &c->persons, err) != SIB_OK ||
         check_stop(c, err) != SIB_OK)
         return SIB_ERR;
+    lap("campaign", &t0);
 
     if (sib_publish_staging(o->out_dir, c->run_id, c->staging, sizeof c->staging, err) != SIB_OK ||
         sib_extract_write(c->staging, &in, &c->extract, err) != SIB_OK ||
         sib_extract_clearing(c->staging, &in, &c->extract, err) != SIB_OK ||
         check_stop(c, err) != SIB_OK)
         return SIB_ERR;
+    lap("extract", &t0);
 
     sib_store_input st = { .run_id = c->run_id, .src = c->src, .persons = &c->persons, .recs = c->recs,
                            .res = c->res, .enr_rec = c->enr_rec, .pop_rec = c->pop_rec,
@@ -386,6 +411,7 @@ static int publish(run_ctx *c, int replace_from, sib_error *err)
                            .emp_warn = c->emp_warn };
     if (sib_store_results(c->wdb, &st, err) != SIB_OK)
         return SIB_ERR;
+    lap("store", &t0);
     failpoint("after_store");
     if (check_stop(c, err) != SIB_OK)
         return SIB_ERR;
@@ -424,6 +450,7 @@ static int publish(run_ctx *c, int replace_from, sib_error *err)
         return sib_error_prefix(err, "commit");
     }
     c->in_txn = 0;
+    lap("commit", &t0);
     failpoint("after_commit");
     /* Point of no return: the database says published; link the files. */
     if (sib_publish_link(o->out_dir, o->as_of, final_dir, err) != SIB_OK)

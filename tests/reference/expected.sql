@@ -41,9 +41,10 @@
 --  R7 benefit_start_month counts when it is not NULL and <= A (any value).
 --  R8 A usable enrollment without a row in ref_ident is its own unresolved
 --     person, UNRESOLVED-enrollment-<id>.
---  R9 last_paid_period of an uninsured clearing row is the person's latest
---     paid month in any scheme (empty when none): the contract makes only
---     insurance_type and months_unpaid empty for uninsured rows.
+--  R9 last_paid_period of an uninsured clearing row is empty, like its
+--     insurance_type and months_unpaid: there is no record in a scheme whose
+--     last payment it could be (a latest payment in 210/410 would make a
+--     person uninsured in pensions look paid up).
 --  R10 Clearing ties beyond masked_id and name are broken by insurance_type.
 --  R11 first_flagged is A: true for the first run on a database only.
 --  R12 town_code is compared as stored (no trimming); worker_category
@@ -419,7 +420,7 @@ WITH rows AS (
            pp.person_ref, left(pp.person_ref, 6) || '********' || right(pp.person_ref, 4),
            pp.name, pp.gender, to_date(substr(pp.person_ref, 7, 8), 'YYYYMMDD'),
            'uninsured', '', NULL,
-           (SELECT max(s.last_paid) FROM ref_person_scheme s WHERE s.person_ref = pp.person_ref),
+           NULL::integer,     -- R9
            NULL, NULL, 1
     FROM ref_uninsured u
     JOIN ref_person_pop pp USING (person_ref)

@@ -34,7 +34,7 @@
 --                          never paid: 1 month unpaid, contributing
 --  P13 350581197512311329  120 e1301 2010-2015, e1302 2020-2021 (record: later
 --                          cluster, town 350581104), not insured; population:
---                          uninsured, last paid 202106
+--                          uninsured (last paid 202106 in 120)
 --  P14 350581198501141410  110 e1401..e1403 one cluster of 3 (dup 2), survivor
 --                          e1403 (open, status 2), paid to 202509: lapsed 3
 --  P15 350581198302151528  210 e1501 2015-2017 paid, e1502 from 202510 never

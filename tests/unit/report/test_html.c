@@ -123,12 +123,12 @@ Test(unit_report, dual_bars_scaled_and_escaped)
     cr_assert(strstr(b.data, "<b>&x") == NULL, "label not escaped");
     cr_assert(strstr(b.data, "&lt;b&gt;&amp;x") != NULL);
     cr_assert(strstr(b.data, "t&lt;1&gt;") != NULL, "aria label escaped");
-    /* column a: 1000 fills 176, 500 half; column b: 40 fills 110, 10 a quarter */
-    cr_assert_float_eq(attr_after(b.data, "class=\"bar a\"", 0, "width"), 176.0, 0.05);
-    cr_assert_float_eq(attr_after(b.data, "class=\"bar a\"", 1, "width"), 88.0, 0.05);
+    /* column a: 1000 fills 154, 500 half; column b: 40 fills 88, 10 a quarter */
+    cr_assert_float_eq(attr_after(b.data, "class=\"bar a\"", 0, "width"), 154.0, 0.05);
+    cr_assert_float_eq(attr_after(b.data, "class=\"bar a\"", 1, "width"), 77.0, 0.05);
     cr_assert_float_eq(attr_after(b.data, "class=\"bar a\"", 2, "width"), 0.0, 0.05);
-    cr_assert_float_eq(attr_after(b.data, "class=\"bar b\"", 0, "width"), 27.5, 0.05);
-    cr_assert_float_eq(attr_after(b.data, "class=\"bar b\"", 1, "width"), 110.0, 0.05);
+    cr_assert_float_eq(attr_after(b.data, "class=\"bar b\"", 0, "width"), 22.0, 0.05);
+    cr_assert_float_eq(attr_after(b.data, "class=\"bar b\"", 1, "width"), 88.0, 0.05);
     cr_assert(strstr(b.data, ">1,000<") != NULL, "value label with separator");
     sib_buf_free(&b);
 }
