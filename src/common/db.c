@@ -268,15 +268,22 @@ int sib_buf_puts(sib_buf *b, const char *s)
 
 int sib_buf_printf(sib_buf *b, const char *fmt, ...)
 {
+    /* Format straight into the free space; grow and redo only when it did not fit. */
+    if (sib_buf_reserve(b, 256) != SIB_OK)
+        return SIB_ERR;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
-    if (n < 0 || sib_buf_reserve(b, (size_t)n) != SIB_OK)
+    if (n < 0)
         return SIB_ERR;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t)n >= b->cap - b->len) {
+        if (sib_buf_reserve(b, (size_t)n) != SIB_OK)
+            return SIB_ERR;
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
     return SIB_OK;
 }

@@ -223,6 +223,7 @@ int sib_gz_read_file(const char *path, char **data, size_t *len, sib_error *err)
         sib_error_set(err, "%s: %s", path, errno ? strerror(errno) : "cannot open");
         goto done;
     }
+    gzbuffer(f, 4 * GZ_CHUNK);     /* fewer, larger reads than the 8 KiB default */
     for (;;) {
         if (cap - used < GZ_CHUNK + 1) {
             size_t ncap = cap ? cap * 2 : 4 * GZ_CHUNK;

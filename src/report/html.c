@@ -109,13 +109,14 @@ double sib_svg_bar_len(double v, double max, double len)
     return x < 1.5 ? 1.5 : x;
 }
 
-/* A round axis maximum >= v: 1, 2, 2.5 or 5 times a power of ten. */
+/* A round axis maximum >= v: 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power
+ * of ten (quarters of it are still round numbers). */
 static double nice_max(double v)
 {
     if (v <= 0)
         return 1;
     double p = pow(10, floor(log10(v)));
-    static const double steps[] = {1, 2, 2.5, 5, 10};
+    static const double steps[] = {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
         if (steps[i] * p >= v)
             return steps[i] * p;
@@ -252,7 +253,7 @@ int sib_svg_lines(sib_buf *b, const char *const *xlabels, size_t npoints,
                   const char *const *colors, const char *aria_label)
 {
     int bad = 0;
-    const double W = 560, H = 250, ml = 60, mr = 24, mt = 36, mb = 34;
+    const double W = 560, H = 260, ml = 60, mr = 24, mt = 50, mb = 34;
     const double pw = W - ml - mr, ph = H - mt - mb;
     long vmax = 0;
     for (size_t i = 0; i < npoints * nseries; i++)
@@ -303,12 +304,33 @@ int sib_svg_lines(sib_buf *b, const char *const *xlabels, size_t npoints,
         for (size_t i = 0; i < npoints; i++) {
             double x = npoints > 1 ? ml + dx * (double)i : ml + pw / 2;
             double y = mt + ph - ph * (double)values[s * npoints + i] / ymax;
+            P("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>", x, y, colors[s]);
+        }
+    }
+    /* value labels above the dots, pushed apart where series meet */
+    for (size_t i = 0; i < npoints; i++) {
+        double x = npoints > 1 ? ml + dx * (double)i : ml + pw / 2;
+        double ly[8];
+        size_t order[8], ns = nseries < 8 ? nseries : 8;
+        for (size_t s = 0; s < ns; s++) {
+            ly[s] = mt + ph - ph * (double)values[s * npoints + i] / ymax - 8;
+            order[s] = s;
+        }
+        for (size_t a = 1; a < ns; a++)         /* lowest label first */
+            for (size_t k = a; k > 0 && ly[order[k]] > ly[order[k - 1]]; k--) {
+                size_t t = order[k];
+                order[k] = order[k - 1];
+                order[k - 1] = t;
+            }
+        for (size_t k = 1; k < ns; k++)         /* move the higher ones up */
+            if (ly[order[k - 1]] - ly[order[k]] < 15)
+                ly[order[k]] = ly[order[k - 1]] - 15;
+        const char *anchor = npoints == 1 ? "middle" : i == 0 ? "start" : i + 1 == npoints ? "end" : "middle";
+        for (size_t s = 0; s < ns; s++) {
             char v[32];
             sib_fmt_int(values[s * npoints + i], v, sizeof v);
-            P("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>", x, y, colors[s]);
-            const char *anchor = i == 0 ? "start" : i + 1 == npoints ? "end" : "middle";
             P("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"13\" font-weight=\"600\" fill=\"%s\">%s</text>",
-              x, y - 8, anchor, colors[s], v);
+              x, ly[s], anchor, colors[s], v);
         }
     }
     P("</svg>");

@@ -254,8 +254,12 @@ static int render_headline(sib_buf *b, const sib_report_model *m)
               h->key, gap);
         }
         P("<p class=\"note\">2020基数 base <span data-key=\"targets.%s.base\">%s</span> → 2025目标 target "
-          "<span data-key=\"targets.%s.target\">%s</span> · 比基数 vs base %s%s · 完成进度 progress %s</p></div>\n",
-          h->key, bs, h->key, tg, insured >= base ? "+" : "", diff, pct);
+          "<span data-key=\"targets.%s.target\">%s</span> · 比基数 vs base %s%s · ",
+          h->key, bs, h->key, tg, insured >= base ? "+" : "", diff);
+        if (insured >= base)
+            P("完成进度 progress %s</p></div>\n", pct);
+        else
+            P("低于2020基数 below the 2020 base</p></div>\n");
     }
     P("</div>\n");
 
@@ -635,7 +639,8 @@ int sib_report_render_text(const sib_report_model *m, sib_buf *b)
         sib_fmt_int(target, v3, sizeof v3);
         sib_fmt_wan(target, v4, sizeof v4);
         sib_fmt_pct((double)(insured - base), (double)(target - base), v5, sizeof v5);
-        P("    2020 base %s (%s) -> 2025 target %s (%s), progress %s\n", v1, v2, v3, v4, v5);
+        P("    2020 base %s (%s) -> 2025 target %s (%s), %s%s\n", v1, v2, v3, v4,
+          insured >= base ? "progress " : "below the 2020 base", insured >= base ? v5 : "");
         if (target > insured) {
             sib_fmt_int(target - insured, v1, sizeof v1);
             P("    距目标还差 gap to target: %s persons\n", v1);
