@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *const reason_names[SIB_REJ_COUNT] = {
     "", "insurance_type", "period", "identity",
@@ -339,7 +340,28 @@ typedef struct repeat_list {
 typedef struct contrib_reader {
     reader r;
     repeat_list rep;
+    int progress;           /* stderr is a terminal: draw a progress line */
+    long estimate;          /* rows expected (pg_class.reltuples) */
+    double t0, last;
 } contrib_reader;
+
+static double now_s(void);
+
+/* A progress line with rate and ETA, redrawn at most twice a second. */
+static void draw_progress(contrib_reader *cr, int done)
+{
+    double t = now_s();
+    if (!done && t - cr->last < 0.5)
+        return;
+    cr->last = t;
+    long n = cr->r.src->contrib_rows;
+    double rate = t > cr->t0 ? (double)n / (t - cr->t0) : 0.0;
+    double pct = cr->estimate > 0 ? 100.0 * (double)n / (double)cr->estimate : 0.0;
+    double eta = rate > 0 && cr->estimate > n ? (double)(cr->estimate - n) / rate : 0.0;
+    fprintf(stderr, "\rcontributions %11ld rows %5.1f%%  %9.0f rows/s  ETA %4.0f s%s", n,
+            pct > 100 ? 100.0 : pct, rate, eta, done ? "\n" : "");
+    fflush(stderr);
+}
 
 static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
 {
@@ -348,8 +370,12 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
     sib_source *s = r->src;
     (void)len;
     char *f[6];
-    if ((s->contrib_rows & 0x3ffff) == 0 && stopped(r, err) != SIB_OK)
-        return SIB_ERR;
+    if ((s->contrib_rows & 0xffff) == 0) {
+        if (stopped(r, err) != SIB_OK)
+            return SIB_ERR;
+        if (cr->progress)
+            draw_progress(cr, 0);
+    }
     s->contrib_rows++;
     if (sib_copy_split(line, f, 6) != 6)
         return sib_error_set(err, "contribution: unexpected number of columns");
@@ -610,15 +636,21 @@ sib_source *sib_source_read(sib_db *db, int as_of, volatile sig_atomic_t *stop, 
     if (copy_table(db, "read_population", population_row, &r, "population", &s->npop, err) != SIB_OK)
         goto fail;
 
-    contrib_reader cr = { .r = r };
+    contrib_reader cr = { .r = r, .progress = isatty(STDERR_FILENO) };
     size_t nrows = 0;
     double t0 = now_s();
+    cr.t0 = cr.last = t0;
+    char est[32];
+    if (cr.progress && sib_db_query_value(db, sib_sql_get("read_estimate"), 0, NULL, est, sizeof est, NULL) == SIB_OK)
+        cr.estimate = atol(est);
     if (sib_db_copy_out(db, sib_sql_get("read_contributions"), contribution_row, &cr, err) != SIB_OK) {
         free(cr.rep.v);
         sib_error_prefix(err, "reading si_src.contribution");
         goto fail;
     }
     nrows = (size_t)s->contrib_rows;
+    if (cr.progress)
+        draw_progress(&cr, 1);
     double dt = now_s() - t0;
     sib_log_info("read", "table=contribution rows=%zu kept_months=%ld repeats=%zu seconds=%.2f rows_per_s=%.0f",
                  nrows, s->contrib_kept, cr.rep.n, dt, dt > 0 ? (double)nrows / dt : 0.0);

@@ -62,6 +62,15 @@ typedef struct block_index {
     int32_t nb;
 } block_index;
 
+/* What the birth-date block scan needs of a person without touching its
+ * records: 64-bit signatures of its names and employers (one bit per value
+ * hash) and its key. Laid out in block order, so a block is one sequential
+ * read. */
+typedef struct bsig {
+    uint64_t names, units;
+    int64_t key;
+} bsig;
+
 /* Working state of one run. */
 typedef struct run_state {
     sib_resolver *r;
@@ -76,6 +85,7 @@ typedef struct run_state {
     sib_i64map *keymap;         /* key (first 17 digits) -> person */
     block_index birth, names;
     int32_t *seen;              /* per person: last query that scored it */
+    bsig *bsigs;                /* per item of the birth index, same order */
     double prior;               /* log2(number of keyed persons) */
 } run_state;
 
@@ -346,6 +356,55 @@ static void score_person(run_state *s, query *q, int32_t p)
     }
 }
 
+/* One bit of a 64-bit signature for a hash. */
+static uint64_t sig_bit(uint64_t h)
+{
+    return 1ULL << (h >> 58);
+}
+
+/* Number of differing positions between the first 17 digits of a key
+ * (as key64) and an 18-character folded ID, stopping above 4. */
+static int key_hamming(int64_t k, const char *fid)
+{
+    int d = 0;
+    for (int i = 16; i >= 0 && d <= 4; i--) {
+        d += fid[i] != (char)('0' + k % 10);
+        k /= 10;
+    }
+    return d;
+}
+
+/* Scans the birth-date block of the query. A person is scored only when it
+ * can reach the review threshold: its name or employer signature holds the
+ * query's, its key is within 4 characters of the broken ID, or the best
+ * weight possible without those (birth exact, gender, town, a simplified
+ * name) reaches review. */
+static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
+{
+    const sib_match_model *m = s->r->model;
+    const int32_t *it;
+    int32_t cnt = block_get(&s->birth, bd, &it);
+    if (cnt == 0)
+        return;
+    const bsig *g = s->bsigs + (it - s->birth.items);
+    double mm, uu;
+    sib_match_get(m, SIB_EV_BIRTH, 1, &mm, &uu);
+    double bound = log2(mm / ((double)cnt / (double)s->nkp)) - s->prior +
+                   sib_match_level_weight(m, SIB_EV_GENDER, 1) + sib_match_level_weight(m, SIB_EV_TOWN, 1) +
+                   sib_match_level_weight(m, SIB_EV_NAME, SIB_NAME_SIMPLIFIED);
+    int fid18 = strlen(q->fid) == 18;
+    if (fid18)
+        bound += sib_match_level_weight(m, SIB_EV_ID, 4);
+    uint64_t nb = q->norm[0] ? sig_bit(fnv1a(q->norm)) : 0;
+    int64_t unit = s->recs[q->rec].unit_id;
+    uint64_t ub = unit ? sig_bit((uint64_t)unit * 0x9E3779B97F4A7C15ULL) : 0;
+    int all = bound >= s->r->review;
+    for (int32_t k = 0; k < cnt; k++) {
+        if (all || (g[k].names & nb) || (g[k].units & ub) || (fid18 && key_hamming(g[k].key, q->fid) <= 4))
+            consider(s, q, qid, it[k]);
+    }
+}
+
 /* Scores p unless this query has seen it already. */
 static void consider(run_state *s, query *q, int32_t qid, int32_t p)
 {
@@ -453,11 +512,8 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
 
     if (q.fid[0])
         id_neighbours(s, &q, qid);
-    if (bd > 0) {
-        cnt = block_get(&s->birth, bd, &it);
-        for (int32_t k = 0; k < cnt; k++)
-            consider(s, &q, qid, it[k]);
-    }
+    if (bd > 0)
+        scan_birth(s, &q, qid, bd);
     if (q.norm[0]) {
         cnt = block_get(&s->names, (int64_t)fnv1a(q.norm), &it);
         for (int32_t k = 0; k < cnt; k++)
@@ -528,6 +584,7 @@ static void run_free(run_state *s)
     free(s->norm);
     free(s->simp);
     free(s->seen);
+    free(s->bsigs);
     sib_i64map_free(s->keymap);
     block_free(&s->birth);
     block_free(&s->names);
@@ -621,6 +678,21 @@ int sib_resolver_run(sib_resolver *r, const sib_person_rec *recs, size_t n, sib_
     }
     if (block_build(&s.birth, bkeys, bitems, s.nkp) != SIB_OK)
         goto oom;
+    s.bsigs = malloc((s.nkp ? s.nkp : 1) * sizeof *s.bsigs);
+    if (s.bsigs == NULL)
+        goto oom;
+    for (size_t k = 0; k < s.nkp; k++) {
+        int32_t p = s.birth.items[k];
+        bsig *g = &s.bsigs[k];
+        g->names = g->units = 0;
+        g->key = key64(s.pkeys[p]);
+        for (int32_t j = s.poff[p]; j < s.poff[p + 1]; j++) {
+            const sib_person_rec *c = &recs[s.precs[j]];
+            g->names |= sig_bit(fnv1a(rec_norm(&s, (size_t)s.precs[j])));
+            if (c->unit_id)
+                g->units |= sig_bit((uint64_t)c->unit_id * 0x9E3779B97F4A7C15ULL);
+        }
+    }
     /* names: each distinct normalised name of a person once */
     for (size_t p = 0; p < s.nkp; p++) {
         for (int32_t j = s.poff[p]; j < s.poff[p + 1]; j++) {
