@@ -120,14 +120,18 @@ WITH a AS (
            bool_or(open12) OVER (PARTITION BY person, itype, cluster_no) AS has_open12,
            max(last_paid) OVER (PARTITION BY person, itype, cluster_no) AS cluster_last_paid
     FROM cl
-), cand AS (           -- §3 the person's record
-    SELECT person, itype, enrollment_id, 1 AS prio, 0 AS k1, 0 AS k2 FROM clr WHERE rk = 1 AND has_open12
+), cand AS (           -- §3 the person's record (with the attributes it gives)
+    SELECT person, itype, enrollment_id, town_code, worker_category, start_month,
+           1 AS prio, 0 AS k1, 0 AS k2 FROM clr WHERE rk = 1 AND has_open12
     UNION ALL
-    SELECT person, itype, enrollment_id, 2, -benefit_start_month, 0 FROM pe WHERE draws
+    SELECT person, itype, enrollment_id, town_code, worker_category, start_month,
+           2, -benefit_start_month, 0 FROM pe WHERE draws
     UNION ALL
-    SELECT person, itype, enrollment_id, 3, -coalesce(cluster_last_paid, 0), -start_month FROM clr WHERE rk = 1
+    SELECT person, itype, enrollment_id, town_code, worker_category, start_month,
+           3, -coalesce(cluster_last_paid, 0), -start_month FROM clr WHERE rk = 1
 ), rec AS (
-    SELECT DISTINCT ON (person, itype) person, itype, enrollment_id AS record_id
+    SELECT DISTINCT ON (person, itype) person, itype, enrollment_id AS record_id,
+           town_code, worker_category, start_month
     FROM cand ORDER BY person, itype, prio, k1, k2, enrollment_id
 ), agg AS (
     SELECT person, itype, bool_or(open12) AS any_open12, bool_or(draws) AS draws,
@@ -154,8 +158,7 @@ WITH a AS (
     FROM agg g
     CROSS JOIN a
     JOIN thr t ON t.itype = g.itype
-    JOIN rec ON rec.person = g.person AND rec.itype = g.itype
-    JOIN enr r ON r.enrollment_id = rec.record_id
+    JOIN rec r ON r.person = g.person AND r.itype = g.itype
     LEFT JOIN dead d ON d.person = g.person
 ), fl AS (
     SELECT itype, town_code, insured, c12,

@@ -157,9 +157,9 @@ CREATE TABLE IF NOT EXISTS sibatch.review (
     source_id      bigint NOT NULL,
     candidate_id   integer NOT NULL,        -- person_id proposed
     score          real NOT NULL,
-    evidence       text,
-    PRIMARY KEY (source_table, source_id)
+    evidence       text
 );
+CREATE INDEX IF NOT EXISTS review_source_idx ON sibatch.review (source_table, source_id);
 COMMENT ON TABLE sibatch.review IS 'Probable matches between the review and auto-link thresholds: not merged, for a person of staff';
 
 CREATE TABLE IF NOT EXISTS sibatch.reject (

@@ -504,7 +504,10 @@ static genr *new_enr(gen *g, sib_rng *r, int sys, int scheme, int cat, int64_t u
     e->rows = g->rowpool + (size_t)g->nenr * (size_t)g->rowcap;
     e->name = g->namebuf[g->nenr];
     g->nenr++;
-    e->t.id = (int64_t)(sys + 1) * 1000000000LL + ++g->next_enr[sys];
+    /* One ascending sequence in generation order: contribution rows then
+     * arrive sorted by (enrollment_id, period), and the index build after
+     * the load sorts presorted input. source_system tells the agency. */
+    e->t.id = 1000000000LL + ++g->next_enr[0];
     e->t.scheme = scheme;
     e->t.start = start;
     e->t.end = end;
@@ -1070,6 +1073,14 @@ static int write_enrollments(gen *g, sib_rng *r)
                        (unsigned)((e->t.id * 13) % 60), (unsigned)((e->t.id * 31) % 60));
         if (sink_row_done(g, k) != SIB_OK)
             return SIB_ERR;
+        /* Period order (stable: a repeated row follows the one it repeats). */
+        for (int j = 1; j < e->t.nrows; j++) {
+            sib_gen_crow c = e->rows[j];
+            int q = j;
+            for (; q > 0 && e->rows[q - 1].period > c.period; q--)
+                e->rows[q] = e->rows[q - 1];
+            e->rows[q] = c;
+        }
         for (int j = 0; j < e->t.nrows; j++) {
             const sib_gen_crow *c = &e->rows[j];
             if (contrib_row(g, e->t.id, c->period, c->base, c->er, c->pr, c->paid_on) != SIB_OK)
@@ -1413,7 +1424,7 @@ static int orphans(gen *g)
     for (long i = 0; i < n; i++) {
         sib_rng r;
         sib_rng_init(&r, g->p->seed, ST_ORPHAN, (uint64_t)i);
-        int64_t eid = 9000000000LL + (int64_t)sib_rng_below(&r, 1000) * 100000 + i;
+        int64_t eid = 9000000000LL + (int64_t)i * 1000 + (int64_t)sib_rng_below(&r, 1000);   /* ascending */
         int k = (int)sib_rng_range(&r, 1, 6);
         int from = madd(g->as_of, -(int)sib_rng_range(&r, 0, g->p->months - 1));
         int64_t base = 400000;

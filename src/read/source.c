@@ -7,8 +7,12 @@
 #include "common/sql.h"
 
 #include <stdio.h>
+
+/* Contribution tables of at least this many pages are read in two streams. */
+#define SIB_READ_PARALLEL_PAGES 4096
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -322,42 +326,76 @@ static int population_row(char *line, size_t len, void *ud, sib_error *err)
     return SIB_OK;
 }
 
-static int add_crej(sib_source *s, int64_t enr, int32_t period, int reason, int32_t paid_on, int64_t amount)
-{
-    if (grow((void **)&s->crej, &s->capcrej, s->ncrej, sizeof *s->crej) != SIB_OK)
-        return SIB_ERR;
-    s->crej[s->ncrej++] = (sib_contrib_reject){ enr, period, (uint8_t)reason, paid_on, amount };
-    s->rejects[SIB_TABLE_CONTRIBUTION][reason]++;
-    return SIB_OK;
-}
-
 /* Repeats found while streaming: (enrollment index, period) pairs. */
 typedef struct repeat_list {
     struct { int32_t enr, period; } *v;
     size_t n, cap;
 } repeat_list;
 
-typedef struct contrib_reader {
-    reader r;
+static int add_repeat(repeat_list *rep, int32_t enr, int32_t period)
+{
+    if (grow((void **)&rep->v, &rep->cap, rep->n, sizeof *rep->v) != SIB_OK)
+        return SIB_ERR;
+    rep->v[rep->n].enr = enr;
+    rep->v[rep->n].period = period;
+    rep->n++;
+    return SIB_OK;
+}
+
+/* The per-enrollment aggregates a second stream keeps apart until the merge. */
+typedef struct agg {
+    int32_t last_paid;
+    int64_t sum12;
+    sib_months paid;
+} agg;
+
+/* One contribution stream: its connection, its share of the table (a ctid
+ * range), and everything it finds, merged into the source after the join.
+ * Stream 0 folds straight into the enrollments; stream 1 into its own agg. */
+typedef struct stream {
+    sib_source *src;                /* read-only while streaming (but stream 0's fields) */
+    volatile sig_atomic_t *stop;
+    sib_db *db;
+    char *sql;
+    agg *agg;                       /* NULL for stream 0 */
+    int as_of_idx;
+    _Atomic long rows;
+    long kept, out_of_scope, not_started;
+    long rejects[SIB_REJ_COUNT];
+    sib_contrib_reject *crej;
+    size_t ncrej, capcrej;
     repeat_list rep;
-    int progress;           /* stderr is a terminal: draw a progress line */
-    long estimate;          /* rows expected (pg_class.reltuples) */
+    /* progress, drawn by stream 0 for both */
+    struct stream *other;
+    int progress;
+    long estimate;
     double t0, last;
-} contrib_reader;
+    int rc;
+    sib_error err;
+} stream;
+
+static int add_crej(stream *w, int64_t enr, int32_t period, int reason, int32_t paid_on, int64_t amount)
+{
+    if (grow((void **)&w->crej, &w->capcrej, w->ncrej, sizeof *w->crej) != SIB_OK)
+        return SIB_ERR;
+    w->crej[w->ncrej++] = (sib_contrib_reject){ enr, period, (uint8_t)reason, paid_on, amount };
+    w->rejects[reason]++;
+    return SIB_OK;
+}
 
 static double now_s(void);
 
 /* A progress line with rate and ETA, redrawn at most twice a second. */
-static void draw_progress(contrib_reader *cr, int done)
+static void draw_progress(stream *w, int done)
 {
     double t = now_s();
-    if (!done && t - cr->last < 0.5)
+    if (!done && t - w->last < 0.5)
         return;
-    cr->last = t;
-    long n = cr->r.src->contrib_rows;
-    double rate = t > cr->t0 ? (double)n / (t - cr->t0) : 0.0;
-    double pct = cr->estimate > 0 ? 100.0 * (double)n / (double)cr->estimate : 0.0;
-    double eta = rate > 0 && cr->estimate > n ? (double)(cr->estimate - n) / rate : 0.0;
+    w->last = t;
+    long n = w->rows + (w->other ? w->other->rows : 0);
+    double rate = t > w->t0 ? (double)n / (t - w->t0) : 0.0;
+    double pct = w->estimate > 0 ? 100.0 * (double)n / (double)w->estimate : 0.0;
+    double eta = rate > 0 && w->estimate > n ? (double)(w->estimate - n) / rate : 0.0;
     fprintf(stderr, "\rcontributions %11ld rows %5.1f%%  %9.0f rows/s  ETA %4.0f s%s", n,
             pct > 100 ? 100.0 : pct, rate, eta, done ? "\n" : "");
     fflush(stderr);
@@ -365,18 +403,17 @@ static void draw_progress(contrib_reader *cr, int done)
 
 static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
 {
-    contrib_reader *cr = ud;
-    reader *r = &cr->r;
-    sib_source *s = r->src;
+    stream *w = ud;
+    const sib_source *s = w->src;
     (void)len;
     char *f[6];
-    if ((s->contrib_rows & 0xffff) == 0) {
-        if (stopped(r, err) != SIB_OK)
-            return SIB_ERR;
-        if (cr->progress)
-            draw_progress(cr, 0);
+    if ((w->rows & 0xffff) == 0) {
+        if (w->stop && *w->stop)
+            return sib_error_set(err, "interrupted");
+        if (w->progress)
+            draw_progress(w, 0);
     }
-    s->contrib_rows++;
+    w->rows++;
     if (sib_copy_split(line, f, 6) != 6)
         return sib_error_set(err, "contribution: unexpected number of columns");
     int ok_id, ok_period;
@@ -390,9 +427,9 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
     if (idx < 0) {
         reason = SIB_REJ_ORPHAN;
     } else {
-        sib_enrollment *e = &s->enr[idx];
+        const sib_enrollment *e = &s->enr[idx];
         if (e->state == SIB_ROW_OUT_OF_SCOPE) {
-            s->contrib_out_of_scope++;
+            w->out_of_scope++;
             return SIB_OK;
         }
         if (e->state == SIB_ROW_REJECTED)
@@ -402,33 +439,108 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
         else if (base < 0 || emp < 0 || pers < 0)
             reason = SIB_REJ_NEGATIVE;
         else if (e->state == SIB_ROW_NOT_STARTED) {
-            s->contrib_not_started++;
+            w->not_started++;
             return SIB_OK;
         }
     }
     if (reason) {
-        if (add_crej(s, ok_id ? enr_id : 0, per, reason, paid_on, emp + pers) != SIB_OK)
+        if (add_crej(w, ok_id ? enr_id : 0, per, reason, paid_on, emp + pers) != SIB_OK)
             return sib_error_set(err, "contribution: out of memory");
         return SIB_OK;
     }
-    sib_enrollment *e = &s->enr[idx];
-    int fresh = sib_months_add(&e->paid, r->as_of_idx, sib_month_index(per));
+    int32_t *last_paid;
+    int64_t *sum12;
+    sib_months *paid;
+    if (w->agg) {
+        last_paid = &w->agg[idx].last_paid;
+        sum12 = &w->agg[idx].sum12;
+        paid = &w->agg[idx].paid;
+    } else {
+        sib_enrollment *e = &w->src->enr[idx];
+        last_paid = &e->last_paid;
+        sum12 = &e->sum12;
+        paid = &e->paid;
+    }
+    int fresh = sib_months_add(paid, w->as_of_idx, sib_month_index(per));
     if (fresh < 0)
         return sib_error_set(err, "contribution: out of memory");
-    if (!fresh) {
-        /* a further row for a paid (enrollment, period): settled after the stream */
-        if (grow((void **)&cr->rep.v, &cr->rep.cap, cr->rep.n, sizeof *cr->rep.v) != SIB_OK)
-            return sib_error_set(err, "contribution: out of memory");
-        cr->rep.v[cr->rep.n].enr = (int32_t)idx;
-        cr->rep.v[cr->rep.n].period = per;
-        cr->rep.n++;
-    }
-    s->contrib_kept += fresh;
-    if (per > e->last_paid)
-        e->last_paid = per;
+    /* a further row for a paid (enrollment, period): settled after the stream */
+    if (!fresh && add_repeat(&w->rep, (int32_t)idx, per) != SIB_OK)
+        return sib_error_set(err, "contribution: out of memory");
+    w->kept += fresh;
+    if (per > *last_paid)
+        *last_paid = per;
     if (sib_month_diff(s->as_of, per) < 12)
-        e->sum12 += emp + pers;
+        *sum12 += emp + pers;
     return SIB_OK;
+}
+
+static void *stream_main(void *ud)
+{
+    stream *w = ud;
+    w->rc = sib_db_copy_out(w->db, w->sql, contribution_row, w, &w->err);
+    return NULL;
+}
+
+typedef struct cross_ctx {
+    repeat_list *rep;
+    int32_t enr;
+    int failed;
+} cross_ctx;
+
+static void cross_repeat(int month_idx, void *ud)
+{
+    cross_ctx *x = ud;
+    if (add_repeat(x->rep, x->enr, sib_month_from_index(month_idx)) != SIB_OK)
+        x->failed = 1;
+}
+
+/* Folds a stream's findings into the source; stream 1's aggregates into the
+ * enrollments (a month both streams paid is a repeat, settled later). */
+static int stream_merge(sib_source *s, stream *w, repeat_list *rep)
+{
+    for (size_t i = 0; i < w->ncrej; i++) {
+        if (grow((void **)&s->crej, &s->capcrej, s->ncrej, sizeof *s->crej) != SIB_OK)
+            return SIB_ERR;
+        s->crej[s->ncrej++] = w->crej[i];
+    }
+    for (int r = 0; r < SIB_REJ_COUNT; r++)
+        s->rejects[SIB_TABLE_CONTRIBUTION][r] += w->rejects[r];
+    s->contrib_rows += w->rows;
+    s->contrib_kept += w->kept;
+    s->contrib_out_of_scope += w->out_of_scope;
+    s->contrib_not_started += w->not_started;
+    for (size_t i = 0; i < w->rep.n; i++)
+        if (add_repeat(rep, w->rep.v[i].enr, w->rep.v[i].period) != SIB_OK)
+            return SIB_ERR;
+    if (!w->agg)
+        return SIB_OK;
+    int aidx = sib_month_index(s->as_of);
+    for (size_t i = 0; i < s->nenr; i++) {
+        agg *a = &w->agg[i];
+        if (!a->last_paid)
+            continue;
+        sib_enrollment *e = &s->enr[i];
+        cross_ctx x = { rep, (int32_t)i, 0 };
+        sib_months_intersect(&e->paid, &a->paid, aidx, cross_repeat, &x);
+        if (x.failed || sib_months_union(&e->paid, &a->paid) != SIB_OK)
+            return SIB_ERR;
+        if (a->last_paid > e->last_paid)
+            e->last_paid = a->last_paid;
+        e->sum12 += a->sum12;
+    }
+    return SIB_OK;
+}
+
+static void stream_free(stream *w)
+{
+    if (w->agg && w->src)
+        for (size_t i = 0; i < w->src->nenr; i++)
+            sib_months_clear(&w->agg[i].paid);
+    free(w->agg);
+    free(w->crej);
+    free(w->rep.v);
+    free(w->sql);
 }
 
 /* ------------------------------------------------ kept rows, read again */
@@ -540,10 +652,13 @@ static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_err
         sib_enrollment *e = &src->enr[rows[i].enr];
         if (sib_month_diff(src->as_of, rows[i].period) < 12)
             e->sum12 -= rows[i].amount;
-        if (add_crej(src, e->id, rows[i].period, SIB_REJ_REPEAT, rows[i].paid_on, rows[i].amount) != SIB_OK) {
+        if (grow((void **)&src->crej, &src->capcrej, src->ncrej, sizeof *src->crej) != SIB_OK) {
             free(rows);
             return sib_error_set(err, "contribution: out of memory");
         }
+        src->crej[src->ncrej++] = (sib_contrib_reject){ e->id, rows[i].period, SIB_REJ_REPEAT,
+                                                         rows[i].paid_on, rows[i].amount };
+        src->rejects[SIB_TABLE_CONTRIBUTION][SIB_REJ_REPEAT]++;
     }
     free(rows);
     return SIB_OK;
@@ -584,7 +699,102 @@ static int copy_table(sib_db *db, const char *sqlname, sib_db_row_fn fn, void *u
     return SIB_OK;
 }
 
-sib_source *sib_source_read(sib_db *db, int as_of, volatile sig_atomic_t *stop, sib_error *err)
+/* Streams the contribution table: in two parallel streams over halves of
+ * the table (ctid ranges, the second connection importing the snapshot) when
+ * it is large, else in one. Then settles the repeats. */
+static int read_contributions(sib_source *s, sib_db *db, const char *dsn, volatile sig_atomic_t *stop,
+                              sib_error *err)
+{
+    stream w[2];
+    memset(w, 0, sizeof w);
+    sib_db *db2 = NULL;
+    pthread_t thread;
+    int threaded = 0, rc = SIB_ERR;
+    repeat_list rep = { 0 };
+    char buf[64];
+    long pages = 0;
+    if (sib_db_query_value(db, sib_sql_get("read_pages"), 0, NULL, buf, sizeof buf, err) != SIB_OK)
+        return SIB_ERR;
+    pages = atol(buf);
+    int nstreams = pages >= SIB_READ_PARALLEL_PAGES ? 2 : 1;
+    double t0 = now_s();
+    for (int i = 0; i < nstreams; i++) {
+        w[i].src = s;
+        w[i].stop = stop;
+        w[i].as_of_idx = sib_month_index(s->as_of);
+        w[i].t0 = w[i].last = t0;
+        sib_buf q = { 0 };
+        if (nstreams == 1)
+            sib_buf_puts(&q, sib_sql_get("read_contributions"));
+        else
+            sib_buf_printf(&q, sib_sql_get(i == 0 ? "read_contributions_lo" : "read_contributions_hi"), pages / 2);
+        w[i].sql = q.data;
+        if (!w[i].sql) {
+            sib_error_set(err, "contribution: out of memory");
+            goto done;
+        }
+    }
+    w[0].db = db;
+    w[0].other = nstreams == 2 ? &w[1] : NULL;
+    w[0].progress = isatty(STDERR_FILENO);
+    if (w[0].progress && sib_db_query_value(db, sib_sql_get("read_estimate"), 0, NULL, buf, sizeof buf, NULL) == SIB_OK)
+        w[0].estimate = atol(buf);
+    if (nstreams == 2) {
+        w[1].agg = calloc(s->nenr ? s->nenr : 1, sizeof *w[1].agg);
+        db2 = sib_db_connect(dsn, "sibatch run (read 2)", err);
+        if (!w[1].agg || !db2) {
+            if (!w[1].agg)
+                sib_error_set(err, "contribution: out of memory");
+            goto done;
+        }
+        sib_buf q = { 0 };
+        sib_buf_printf(&q, sib_sql_get("read_snapshot_import"), s->snapshot_id);
+        int ok = q.data && sib_db_exec(db2, q.data, err) == SIB_OK;
+        sib_buf_free(&q);
+        if (!ok)
+            goto done;
+        w[1].db = db2;
+        if (pthread_create(&thread, NULL, stream_main, &w[1]) != 0) {
+            sib_error_set(err, "contribution: cannot start the second stream");
+            goto done;
+        }
+        threaded = 1;
+    }
+    stream_main(&w[0]);
+    if (threaded) {
+        pthread_join(thread, NULL);
+        threaded = 0;
+    }
+    for (int i = 0; i < nstreams; i++)
+        if (w[i].rc != SIB_OK) {
+            *err = w[i].err;
+            sib_error_prefix(err, "reading si_src.contribution");
+            goto done;
+        }
+    if (w[0].progress)
+        draw_progress(&w[0], 1);
+    for (int i = 0; i < nstreams; i++)
+        if (stream_merge(s, &w[i], &rep) != SIB_OK) {
+            sib_error_set(err, "contribution: out of memory");
+            goto done;
+        }
+    double dt = now_s() - t0;
+    sib_log_info("read", "table=contribution rows=%ld streams=%d repeats=%zu seconds=%.2f rows_per_s=%.0f",
+                 s->contrib_rows, nstreams, rep.n, dt, dt > 0 ? (double)s->contrib_rows / dt : 0.0);
+    rc = settle_repeats(s, db, &rep, err);
+done:
+    if (threaded)
+        pthread_join(thread, NULL);
+    if (db2)
+        sib_db_exec(db2, "COMMIT", NULL);
+    sib_db_free(db2);
+    for (int i = 0; i < 2; i++)
+        stream_free(&w[i]);
+    free(rep.v);
+    return rc;
+}
+
+sib_source *sib_source_read(sib_db *db, const char *dsn, int as_of, volatile sig_atomic_t *stop, sib_error *err)
 {
     sib_source *s = calloc(1, sizeof *s);
     if (!s) {
@@ -636,27 +846,7 @@ sib_source *sib_source_read(sib_db *db, int as_of, volatile sig_atomic_t *stop, 
     if (copy_table(db, "read_population", population_row, &r, "population", &s->npop, err) != SIB_OK)
         goto fail;
 
-    contrib_reader cr = { .r = r, .progress = isatty(STDERR_FILENO) };
-    size_t nrows = 0;
-    double t0 = now_s();
-    cr.t0 = cr.last = t0;
-    char est[32];
-    if (cr.progress && sib_db_query_value(db, sib_sql_get("read_estimate"), 0, NULL, est, sizeof est, NULL) == SIB_OK)
-        cr.estimate = atol(est);
-    if (sib_db_copy_out(db, sib_sql_get("read_contributions"), contribution_row, &cr, err) != SIB_OK) {
-        free(cr.rep.v);
-        sib_error_prefix(err, "reading si_src.contribution");
-        goto fail;
-    }
-    nrows = (size_t)s->contrib_rows;
-    if (cr.progress)
-        draw_progress(&cr, 1);
-    double dt = now_s() - t0;
-    sib_log_info("read", "table=contribution rows=%zu kept_months=%ld repeats=%zu seconds=%.2f rows_per_s=%.0f",
-                 nrows, s->contrib_kept, cr.rep.n, dt, dt > 0 ? (double)nrows / dt : 0.0);
-    int rc = settle_repeats(s, db, &cr.rep, err);
-    free(cr.rep.v);
-    if (rc != SIB_OK)
+    if (read_contributions(s, db, dsn, stop, err) != SIB_OK)
         goto fail;
     return s;
 fail:

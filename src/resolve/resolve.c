@@ -374,6 +374,15 @@ static int key_hamming(int64_t k, const char *fid)
     return d;
 }
 
+/* Scores p unless this query has seen it already. */
+static void consider(run_state *s, query *q, int32_t qid, int32_t p)
+{
+    if (p < 0 || s->seen[p] == qid)
+        return;
+    s->seen[p] = qid;
+    score_person(s, q, p);
+}
+
 /* Scans the birth-date block of the query. A person is scored only when it
  * can reach the review threshold: its name or employer signature holds the
  * query's, its key is within 4 characters of the broken ID, or the best
@@ -403,15 +412,6 @@ static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
         if (all || (g[k].names & nb) || (g[k].units & ub) || (fid18 && key_hamming(g[k].key, q->fid) <= 4))
             consider(s, q, qid, it[k]);
     }
-}
-
-/* Scores p unless this query has seen it already. */
-static void consider(run_state *s, query *q, int32_t qid, int32_t p)
-{
-    if (p < 0 || s->seen[p] == qid)
-        return;
-    s->seen[p] = qid;
-    score_person(s, q, p);
 }
 
 /* Looks up a candidate key string (17 digits + check) in the key table. */

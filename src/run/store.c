@@ -264,7 +264,8 @@ int sib_store_results(sib_db *db, const sib_store_input *in, sib_error *err)
         store_person_schemes(db, in, err) != SIB_OK ||
         store_conflicts(db, in, err) != SIB_OK ||
         store_review(db, in, err) != SIB_OK ||
-        store_rejects(db, in, err) != SIB_OK)
+        store_rejects(db, in, err) != SIB_OK ||
+        sib_db_exec_file(db, "store_index", err) != SIB_OK)
         return SIB_ERR;
     sib_log_info("store", "persons=%zu enrollment_links=%zu person_schemes=%zu", in->persons->n,
                  in->src->nenr, in->dedup->nps);

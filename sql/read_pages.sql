@@ -1,0 +1,1 @@
+SELECT pg_relation_size('si_src.contribution') / current_setting('block_size')::bigint
