@@ -136,4 +136,10 @@ distclean: clean
 	sh scripts/pg.sh destroy 2>/dev/null || true
 	rm -rf out
 
+# ---------------------------------------------------------------- FEBRL evaluation (identity)
+# build/febrl_eval runs the matcher of src/resolve/match.c on shared/data/febrl;
+# a test tool, not installed. scripts/eval-febrl.sh prints the table.
+build/febrl_eval: build/obj/tools/febrl_eval.o build/libsibatch.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 -include $(DEPS)

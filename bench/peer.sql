@@ -269,7 +269,7 @@ LEFT JOIN si_src.employer emp ON emp.unit_id = ps.unit_id;
 \pset fieldsep ','
 \pset tuples_only on
 \pset footer off
-\echo #pension
+\qecho #pension
 SELECT to_char(to_date(:as_of::text, 'YYYYMM'), 'YYYY-MM'), x.town, t.name, x.scheme,
        count(*) FILTER (WHERE insured),
        count(*) FILTER (WHERE insured AND NOT lapsed AND NOT beneficiary),
@@ -281,7 +281,7 @@ FROM psx x JOIN town t ON t.code = x.town
 WHERE x.scheme IN ('110', '120', '170')
 GROUP BY x.town, t.name, x.scheme
 ORDER BY x.town = 'unknown', x.town, x.scheme;
-\echo #unemployment
+\qecho #unemployment
 SELECT to_char(to_date(:as_of::text, 'YYYYMM'), 'YYYY-MM'), x.town, t.name,
        count(*) FILTER (WHERE insured),
        count(*) FILTER (WHERE insured AND NOT lapsed),
@@ -292,7 +292,7 @@ FROM psx x JOIN town t ON t.code = x.town
 WHERE x.scheme = '210'
 GROUP BY x.town, t.name
 ORDER BY x.town = 'unknown', x.town;
-\echo #injury
+\qecho #injury
 SELECT to_char(to_date(:as_of::text, 'YYYYMM'), 'YYYY-MM'), x.town, t.name, x.risk_class,
        count(*) FILTER (WHERE insured),
        count(*) FILTER (WHERE insured AND worker_category = 'project'),

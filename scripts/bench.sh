@@ -36,7 +36,8 @@
 #      of how clearing scales with contribution history.
 #
 # Environment: SIB_BENCH_SCALES, SIB_BENCH_REPEAT, SIB_BENCH_SEED (7),
-# SIB_BENCH_AS_OF (2025-12), SIB_BENCH_MONTHS120 (1), SIB_BENCH_DIR (work and
+# SIB_BENCH_AS_OF (2025-12), SIB_BENCH_MONTHS120 (1), SIB_BENCH_M120_REPEAT
+# (repetitions of the 120-month runs, default SIB_BENCH_REPEAT), SIB_BENCH_DIR (work and
 # result files, default build/bench). The private cluster of scripts/pg.sh is
 # started if needed. Results: $WORK/results.txt (also printed).
 set -eu
@@ -48,6 +49,7 @@ REPEAT=${SIB_BENCH_REPEAT:-3}
 SEED=${SIB_BENCH_SEED:-7}
 ASOF=${SIB_BENCH_AS_OF:-2025-12}
 MONTHS120=${SIB_BENCH_MONTHS120:-1}
+M120_REPEAT=${SIB_BENCH_M120_REPEAT:-$REPEAT}
 WORK=${SIB_BENCH_DIR:-$ROOT/build/bench}
 BIN=$ROOT/bin/sibatch
 PGBIN=/usr/lib/postgresql/15/bin
@@ -256,16 +258,16 @@ compare() {
     out "totals (sibatch | SQL peer | difference); the peer has no fuzzy links, so records sibatch links probabilistically are separate persons there:"
     {
         zcat "$dir/pension.csv.gz" | awk -F, 'NR > 1 { for (c = 5; c <= 12; c++) s["sib " $4 " " c] += $c }
-            END { for (k in s) print k, s[k] }'
+            END { for (k in s) printf "%s %.2f\n", k, s[k] }'
         zcat "$dir/unemployment.csv.gz" | awk -F, 'NR > 1 { for (c = 4; c <= 9; c++) s["sib 210 " c] += $c }
-            END { for (k in s) print k, s[k] }'
+            END { for (k in s) printf "%s %.2f\n", k, s[k] }'
         zcat "$dir/injury.csv.gz" | awk -F, 'NR > 1 { for (c = 5; c <= 9; c++) s["sib 410 " c] += $c }
-            END { for (k in s) print k, s[k] }'
+            END { for (k in s) printf "%s %.2f\n", k, s[k] }'
         awk -F, '/^#/ { b = $0; next }
             b == "#pension" { for (c = 5; c <= 12; c++) s["peer " $4 " " c] += $c }
             b == "#unemployment" { for (c = 4; c <= 9; c++) s["peer 210 " c] += $c }
             b == "#injury" { for (c = 5; c <= 9; c++) s["peer 410 " c] += $c }
-            END { for (k in s) print k, s[k] }' "$peerout"
+            END { for (k in s) printf "%s %.2f\n", k, s[k] }' "$peerout"
     } | awk '
         BEGIN {
             split("insured contributing lapsed beneficiaries duplicates conflict_persons refund_due contributions_12m", pn, " ")
@@ -304,7 +306,7 @@ for s in $SCALES; do
     bench_db "$db" "s$s"
 done
 if [ "$MONTHS120" = 1 ]; then
-    bench_db sibatch_bench_s1_m120 s1_m120
+    REPEAT=$M120_REPEAT bench_db sibatch_bench_s1_m120 s1_m120
     if [ -f "$WORK/s1.stages" ]; then
         out ""
         out "== contribution history (issue 4): scale 1, 36 vs 120 months (median runs) =="

@@ -137,7 +137,7 @@ typedef struct gen {
     sib_error *err;
     sink sk[K_N];
     int as_of, w0;                     /* as-of and first month of the history */
-    int64_t next_enr[4], next_pop, next_person;
+    int64_t next_enr, next_pop, next_person;
     uint64_t *keys;
     size_t kcap;
     employer *emp;
@@ -507,7 +507,7 @@ static genr *new_enr(gen *g, sib_rng *r, int sys, int scheme, int cat, int64_t u
     /* One ascending sequence in generation order: contribution rows then
      * arrive sorted by (enrollment_id, period), and the index build after
      * the load sorts presorted input. source_system tells the agency. */
-    e->t.id = 1000000000LL + ++g->next_enr[0];
+    e->t.id = 1000000000LL + ++g->next_enr;
     e->t.scheme = scheme;
     e->t.start = start;
     e->t.end = end;

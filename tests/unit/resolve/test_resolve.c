@@ -231,3 +231,26 @@ Test(unit_resolve, deterministic)
     sib_resolver_free(r1);
     sib_resolver_free(r2);
 }
+
+Test(unit_resolve, empty_input_and_pre1900_legacy)
+{
+    sib_error err;
+    sib_resolver *r = sib_resolver_new(202512, 12.0, 6.0, &err);
+    cr_assert_not_null(r);
+    cr_assert_eq(sib_resolver_run(r, fx.recs, 0, out, &err), SIB_OK, "%s", err.msg);
+    cr_assert_eq(sib_resolver_npersons(r), 0);
+    cr_assert_eq(sib_resolver_nreview(r), 0);
+    /* a resolver runs once */
+    cr_assert_eq(sib_resolver_run(r, fx.recs, 0, out, &err), SIB_ERR);
+    sib_resolver_free(r);
+
+    background();
+    size_t a = add("350521990101013", "林百岁", "1", 18990101, NULL, 0);
+    r = run(out);
+    cr_assert_eq(out[a].id_status, SIB_ID_LEGACY_PRE1900);
+    cr_assert_eq(out[a].kind, SIB_LINK_UNRESOLVED);
+    cr_assert_null(sib_resolver_person_key(r, out[a].person));
+    char buf[8];
+    cr_assert_str_eq(sib_resolver_evidence_text((1u << 0) | (2u << 15), buf, sizeof buf), "name=ex"); /* cut, NUL-terminated */
+    sib_resolver_free(r);
+}
