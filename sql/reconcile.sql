@@ -47,9 +47,7 @@ LIMIT 1;
 WITH a AS (
     SELECT $1::integer AS a,
            ($1::integer / 100) * 12 + $1::integer % 100 AS a_ym,
-           (make_date($1::integer / 100, $1::integer % 100, 1) + interval '1 month' - interval '1 day')::date AS a_end,
-           -- Unicode White_Space, every code point listed
-           '[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]'::text AS ws
+           (make_date($1::integer / 100, $1::integer % 100, 1) + interval '1 month' - interval '1 day')::date AS a_end
 ), thr(itype, months, pension) AS (
     VALUES ('110', $2::integer, true), ('120', $3::integer, true), ('170', $4::integer, true),
            ('210', $5::integer, false), ('410', $6::integer, false)
@@ -62,9 +60,11 @@ WITH a AS (
            coalesce(l.person_id::bigint, -e.enrollment_id) AS person
     FROM si_src.enrollment e
     CROSS JOIN a
+    -- Unicode White_Space, every code point listed, as literal patterns (a
+    -- pattern computed per row made the scan 200 times slower)
     CROSS JOIN LATERAL (
-        SELECT regexp_replace(e.insurance_type, '^' || a.ws || '+|' || a.ws || '+$', '', 'g') AS itype,
-               regexp_replace(e.status, '^' || a.ws || '+|' || a.ws || '+$', '', 'g') AS status
+        SELECT regexp_replace(e.insurance_type, '^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$', '', 'g') AS itype,
+               regexp_replace(e.status, '^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$', '', 'g') AS status
     ) t
     LEFT JOIN sibatch.enrollment_link l ON l.enrollment_id = e.enrollment_id
     WHERE t.itype IN ('110', '120', '170', '210', '410')
@@ -72,8 +72,8 @@ WITH a AS (
       AND (e.end_month IS NULL
            OR (e.end_month BETWEEN 100001 AND 999912 AND e.end_month % 100 BETWEEN 1 AND 12
                AND e.end_month >= e.start_month))
-      AND NOT (coalesce(regexp_replace(e.id_number, a.ws, '', 'g'), '') = ''
-               AND coalesce(regexp_replace(e.name, a.ws, '', 'g'), '') = '')
+      AND NOT (coalesce(regexp_replace(e.id_number, '[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]', '', 'g'), '') = ''
+               AND coalesce(regexp_replace(e.name, '[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]', '', 'g'), '') = '')
       AND e.start_month <= a.a
 ), paid AS (           -- §1: contribution rows that are not rejected (repeats still in)
     SELECT c.enrollment_id, c.period, c.paid_on,

@@ -240,89 +240,73 @@ static int money_field(sib_csv *csv, int64_t cents)
     return sib_csv_field(csv, buf);
 }
 
-static int write_pension(const char *dir, const sib_extract_input *in, const grid *g,
+/* One extract: its file, header, and for each town the cells of its rows. */
+typedef struct extract_spec {
+    const char *file;
+    const char *const *header;
+    int nsub;                               /* rows per town */
+    int (*scheme)(int sub);                 /* the scheme of a row */
+    int (*fields)(sib_csv *csv, int sub, const cell *c);  /* the row after its key */
+} extract_spec;
+
+static int pension_scheme(int sub) { return sub; }
+static int unemployment_scheme(int sub) { (void)sub; return SIB_S210; }
+static int injury_scheme(int sub) { (void)sub; return SIB_S410; }
+
+static int pension_fields(sib_csv *csv, int sub, const cell *c)
+{
+    return sib_csv_field(csv, sib_scheme_code(sub)) | sib_csv_fieldf(csv, "%ld", c->insured) |
+           sib_csv_fieldf(csv, "%ld", c->contributing) | sib_csv_fieldf(csv, "%ld", c->lapsed) |
+           sib_csv_fieldf(csv, "%ld", c->beneficiaries) | sib_csv_fieldf(csv, "%ld", c->duplicates) |
+           sib_csv_fieldf(csv, "%ld", c->conflict) | money_field(csv, sub == SIB_S170 ? c->refund : 0) |
+           money_field(csv, c->sum12);
+}
+
+static int unemployment_fields(sib_csv *csv, int sub, const cell *c)
+{
+    (void)sub;
+    return sib_csv_fieldf(csv, "%ld", c->insured) | sib_csv_fieldf(csv, "%ld", c->contributing) |
+           sib_csv_fieldf(csv, "%ld", c->lapsed) | sib_csv_fieldf(csv, "%ld", c->employers) |
+           sib_csv_fieldf(csv, "%ld", c->duplicates) | money_field(csv, c->sum12);
+}
+
+static int injury_fields(sib_csv *csv, int sub, const cell *c)
+{
+    char risk[8];
+    snprintf(risk, sizeof risk, sub < 8 ? "%d" : "unknown", sub + 1);
+    return sib_csv_field(csv, risk) | sib_csv_fieldf(csv, "%ld", c->insured) |
+           sib_csv_fieldf(csv, "%ld", c->project) | sib_csv_fieldf(csv, "%ld", c->employers) |
+           sib_csv_fieldf(csv, "%ld", c->lapsed) | money_field(csv, c->sum12);
+}
+
+static const extract_spec extracts[] = {
+    { "pension.csv.gz", pension_header, 3, pension_scheme, pension_fields },
+    { "unemployment.csv.gz", unemployment_header, 1, unemployment_scheme, unemployment_fields },
+    { "injury.csv.gz", injury_header, NSUB, injury_scheme, injury_fields },
+};
+
+/* Rows sorted by town (unknown last), then scheme or risk class; keys with no person omitted. */
+static int write_extract(const char *dir, const sib_extract_input *in, const grid *g, const extract_spec *x,
                          sib_extract_result *res, sib_error *err)
 {
     out_file f;
-    if (file_open(&f, dir, "pension.csv.gz", pension_header, res, err) != SIB_OK)
+    if (file_open(&f, dir, x->file, x->header, res, err) != SIB_OK)
         return SIB_ERR;
     for (int t = 0; t <= g->ntowns; t++)
-        for (int s = SIB_S110; s <= SIB_S170; s++) {
-            const cell *c = &g->c[s][t * NSUB + s];
+        for (int sub = 0; sub < x->nsub; sub++) {
+            const cell *c = &g->c[x->scheme(sub)][t * NSUB + sub];
             if (!c->persons)
                 continue;
-            if (row_key(f.csv, in->cfg, in->src->as_of, t) != SIB_OK ||
-                sib_csv_field(f.csv, sib_scheme_code(s)) != SIB_OK ||
-                sib_csv_fieldf(f.csv, "%ld", c->insured) != SIB_OK ||
-                sib_csv_fieldf(f.csv, "%ld", c->contributing) != SIB_OK ||
-                sib_csv_fieldf(f.csv, "%ld", c->lapsed) != SIB_OK ||
-                sib_csv_fieldf(f.csv, "%ld", c->beneficiaries) != SIB_OK ||
-                sib_csv_fieldf(f.csv, "%ld", c->duplicates) != SIB_OK ||
-                sib_csv_fieldf(f.csv, "%ld", c->conflict) != SIB_OK ||
-                money_field(f.csv, s == SIB_S170 ? c->refund : 0) != SIB_OK ||
-                money_field(f.csv, c->sum12) != SIB_OK ||
-                sib_csv_end_row(f.csv, err) != SIB_OK)
-                goto fail;
+            if (row_key(f.csv, in->cfg, in->src->as_of, t) != SIB_OK || x->fields(f.csv, sub, c) != SIB_OK) {
+                file_abort(&f);
+                return sib_error_set(err, "%s: out of memory", x->file);
+            }
+            if (sib_csv_end_row(f.csv, err) != SIB_OK) {
+                file_abort(&f);
+                return sib_error_prefix(err, "%s", x->file);
+            }
         }
     return file_close(&f, res, err);
-fail:
-    file_abort(&f);
-    return err->msg[0] ? sib_error_prefix(err, "pension.csv.gz") : sib_error_set(err, "pension.csv.gz: write failed");
-}
-
-static int write_unemployment(const char *dir, const sib_extract_input *in, const grid *g,
-                              sib_extract_result *res, sib_error *err)
-{
-    out_file f;
-    if (file_open(&f, dir, "unemployment.csv.gz", unemployment_header, res, err) != SIB_OK)
-        return SIB_ERR;
-    for (int t = 0; t <= g->ntowns; t++) {
-        const cell *c = &g->c[SIB_S210][t * NSUB];
-        if (!c->persons)
-            continue;
-        if (row_key(f.csv, in->cfg, in->src->as_of, t) != SIB_OK ||
-            sib_csv_fieldf(f.csv, "%ld", c->insured) != SIB_OK ||
-            sib_csv_fieldf(f.csv, "%ld", c->contributing) != SIB_OK ||
-            sib_csv_fieldf(f.csv, "%ld", c->lapsed) != SIB_OK ||
-            sib_csv_fieldf(f.csv, "%ld", c->employers) != SIB_OK ||
-            sib_csv_fieldf(f.csv, "%ld", c->duplicates) != SIB_OK ||
-            money_field(f.csv, c->sum12) != SIB_OK ||
-            sib_csv_end_row(f.csv, err) != SIB_OK)
-            goto fail;
-    }
-    return file_close(&f, res, err);
-fail:
-    file_abort(&f);
-    return err->msg[0] ? sib_error_prefix(err, "unemployment.csv.gz") : sib_error_set(err, "unemployment.csv.gz: write failed");
-}
-
-static int write_injury(const char *dir, const sib_extract_input *in, const grid *g,
-                        sib_extract_result *res, sib_error *err)
-{
-    out_file f;
-    if (file_open(&f, dir, "injury.csv.gz", injury_header, res, err) != SIB_OK)
-        return SIB_ERR;
-    for (int t = 0; t <= g->ntowns; t++)
-        for (int r = 0; r < NSUB; r++) {
-            const cell *c = &g->c[SIB_S410][t * NSUB + r];
-            if (!c->persons)
-                continue;
-            char risk[8];
-            snprintf(risk, sizeof risk, r < 8 ? "%d" : "unknown", r + 1);
-            if (row_key(f.csv, in->cfg, in->src->as_of, t) != SIB_OK ||
-                sib_csv_field(f.csv, risk) != SIB_OK ||
-                sib_csv_fieldf(f.csv, "%ld", c->insured) != SIB_OK ||
-                sib_csv_fieldf(f.csv, "%ld", c->project) != SIB_OK ||
-                sib_csv_fieldf(f.csv, "%ld", c->employers) != SIB_OK ||
-                sib_csv_fieldf(f.csv, "%ld", c->lapsed) != SIB_OK ||
-                money_field(f.csv, c->sum12) != SIB_OK ||
-                sib_csv_end_row(f.csv, err) != SIB_OK)
-                goto fail;
-        }
-    return file_close(&f, res, err);
-fail:
-    file_abort(&f);
-    return err->msg[0] ? sib_error_prefix(err, "injury.csv.gz") : sib_error_set(err, "injury.csv.gz: write failed");
 }
 
 int sib_extract_write(const char *dir, const sib_extract_input *in, sib_extract_result *out,
@@ -338,10 +322,8 @@ int sib_extract_write(const char *dir, const sib_extract_input *in, sib_extract_
         for (int i = 0; i < (g.ntowns + 1) * NSUB; i++)
             add_totals(&out->totals[s], &g.c[s][i]);
     int rc = SIB_OK;
-    if (write_pension(dir, in, &g, out, err) != SIB_OK ||
-        write_unemployment(dir, in, &g, out, err) != SIB_OK ||
-        write_injury(dir, in, &g, out, err) != SIB_OK)
-        rc = SIB_ERR;
+    for (size_t i = 0; i < sizeof extracts / sizeof extracts[0] && rc == SIB_OK; i++)
+        rc = write_extract(dir, in, &g, &extracts[i], out, err);
     grid_free(&g);
     return rc;
 }

@@ -294,6 +294,27 @@ static void score_person(run_state *s, query *q, int32_t p)
         lv[SIB_EV_GENDER] = q->gender == sib_idnum_gender(key) ? 1 : 2;
     if (q->fid[0])
         lv[SIB_EV_ID] = (uint8_t)sib_match_compare(m, SIB_EV_ID, q->fid, key, NULL);
+    /* upper bound from the key alone: if even agreeing town, employer and an
+     * exact name cannot reach review, the person's records are not read */
+    {
+        double ub = sib_match_weight(m, lv) - s->prior, mm, uu;
+        if (lv[SIB_EV_BIRTH] == 1) {
+            const int32_t *bit;
+            int32_t bc = block_get(&s->birth, sib_idnum_birth(key), &bit);
+            sib_match_get(m, SIB_EV_BIRTH, 1, &mm, &uu);
+            ub += log2(uu / ((bc > 0 ? bc : 1) / (double)s->nkp));
+        }
+        if (q->town[0])
+            ub += sib_match_level_weight(m, SIB_EV_TOWN, 1);
+        if (s->recs[q->rec].unit_id)
+            ub += sib_match_level_weight(m, SIB_EV_UNIT, 1);
+        if (q->norm[0]) {
+            sib_match_get(m, SIB_EV_NAME, 1, &mm, &uu);
+            ub += log2(mm / q->tf_name);
+        }
+        if (ub < s->r->review)
+            return;
+    }
     for (int32_t j = s->poff[p]; j < s->poff[p + 1]; j++) {
         const sib_person_rec *c = &s->recs[s->precs[j]];
         if (q->town[0] && c->town_code && lv[SIB_EV_TOWN] != 1) {

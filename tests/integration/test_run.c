@@ -10,50 +10,33 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../support/fixture.h"
 #include "../support/testdb.h"
 #include "common/json.h"
 
-static char *dsn, *out, *cfg;
+static sibt_fixture fx;
 
 static void setup(void)
 {
-    dsn = sibt_db_create("integ_run");
-    out = sibt_tmpdir("integ_run");
-    cr_assert_eq(sibt_run(NULL, "init-db --dsn '%s' 2>/dev/null", dsn), 0);
-    char *o = NULL;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "psql -q -v ON_ERROR_STOP=1 '%s' -f tests/reference/fixture_rules.sql >/dev/null 2>&1", dsn);
-    cr_assert_eq(system(cmd), 0, "loading the fixture");
-    free(o);
-    size_t n = strlen(out) + 32;
-    cfg = malloc(n);
-    snprintf(cfg, n, "%s.json", out);
-    FILE *f = fopen(cfg, "w");
-    cr_assert_not_null(f);
-    fputs("{\"guard_reject_share\": 1.0}\n", f);    /* the fixture is dirty on purpose */
-    fclose(f);
+    sibt_fixture_setup(&fx, "integ_run");
 }
 
 static void teardown(void)
 {
-    sibt_db_drop(dsn);
-    sibt_rmtree(out);
-    unlink(cfg);
-    free(out);
-    free(cfg);
+    sibt_fixture_teardown(&fx);
 }
 
 TestSuite(integ_run, .init = setup, .fini = teardown, .timeout = 120);
 
 static int run(char **o, const char *extra)
 {
-    return sibt_run(o, "run --dsn '%s' --as-of 2025-12 --out '%s' --config '%s' %s 2>&1", dsn, out, cfg, extra);
+    return sibt_run(o, "run --dsn '%s' --as-of 2025-12 --out '%s' --config '%s' %s 2>&1", fx.dsn, fx.out, fx.cfg, extra);
 }
 
 static char *sha_all(void)
 {
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "cd '%s/2025-12' && sha256sum *.gz clearing/*.gz", out);
+    snprintf(cmd, sizeof cmd, "cd '%s/2025-12' && sha256sum *.gz clearing/*.gz", fx.out);
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p);
     char *buf = calloc(1, 65536);
@@ -67,7 +50,7 @@ static char *sha_all(void)
 static char *stable_manifest(void)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/2025-12/manifest.json", out);
+    snprintf(path, sizeof path, "%s/2025-12/manifest.json", fx.out);
     sib_error err = { 0 };
     cJSON *m = sib_json_load(path, &err);
     cr_assert_not_null(m, "%s", err.msg);
@@ -86,19 +69,19 @@ Test(integ_run, publishes_and_reruns_byte_identical)
     cr_assert_eq(run(&o, ""), 0, "%s", o);
     free(o);
     char link[1024];
-    snprintf(link, sizeof link, "%s/2025-12/manifest.json", out);
+    snprintf(link, sizeof link, "%s/2025-12/manifest.json", fx.out);
     cr_assert(sibt_file_exists(link));
-    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
+    cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
     char *a = sha_all(), *ma = stable_manifest();
     cr_assert_eq(run(&o, ""), 0, "%s", o);
     free(o);
     char *b = sha_all(), *mb = stable_manifest();
     cr_assert_str_eq(a, b, "a rerun gives the same bytes");
     cr_assert_str_eq(ma, mb, "a rerun's manifest differs only in volatile fields");
-    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'superseded'"), 1);
+    cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'superseded'"), 1);
     /* gzip -t and the manifest's checksums */
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "cd '%s/2025-12' && gzip -t *.gz clearing/*.gz", out);
+    snprintf(cmd, sizeof cmd, "cd '%s/2025-12' && gzip -t *.gz clearing/*.gz", fx.out);
     cr_assert_eq(system(cmd), 0);
     free(a);
     free(b);
@@ -112,7 +95,7 @@ Test(integ_run, second_concurrent_run_exits_3)
     char *o = NULL;
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "(printf 'SELECT pg_advisory_lock(350581, 1);\\n'; sleep 6) | psql -q '%s' >/dev/null 2>&1 &", dsn);
+             "(printf 'SELECT pg_advisory_lock(350581, 1);\\n'; sleep 6) | psql -q '%s' >/dev/null 2>&1 &", fx.dsn);
     cr_assert_eq(system(cmd), 0);
     sleep(2);
     int rc = run(&o, "");
@@ -127,20 +110,20 @@ Test(integ_run, second_concurrent_run_exits_3)
 Test(integ_run, guard_exits_4_and_publishes_nothing)
 {
     char *o = NULL;
-    int rc = sibt_run(&o, "run --dsn '%s' --as-of 2025-12 --out '%s' 2>&1", dsn, out);
+    int rc = sibt_run(&o, "run --dsn '%s' --as-of 2025-12 --out '%s' 2>&1", fx.dsn, fx.out);
     cr_assert_eq(rc, 4, "exit %d: %s", rc, o);
     cr_assert(strstr(o, "insurance_type=2"), "counts by reason: %s", o);
     free(o);
     char path[1024];
-    snprintf(path, sizeof path, "%s/2025-12", out);
+    snprintf(path, sizeof path, "%s/2025-12", fx.out);
     cr_assert_not(sibt_file_exists(path));
-    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'guard'"), 1);
-    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.target"), 0);
+    cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'guard'"), 1);
+    cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.target"), 0);
 }
 
 static char *db_state(void)
 {
-    return sibt_query_text(dsn,
+    return sibt_query_text(fx.dsn,
         "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM ("
         " SELECT 'run:' || run_id || status || coalesce(finished_at::text, '') AS x FROM sibatch.run"
         " UNION ALL SELECT 'target:' || t::text FROM sibatch.target t"
@@ -151,7 +134,7 @@ static char *db_state(void)
 static char *tree(void)
 {
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "cd '%s' && find . -printf '%%p %%s %%T@\\n' | sort", out);
+    snprintf(cmd, sizeof cmd, "cd '%s' && find . -printf '%%p %%s %%T@\\n' | sort", fx.out);
     FILE *p = popen(cmd, "r");
     char *buf = calloc(1, 65536);
     size_t n = fread(buf, 1, 65535, p);
@@ -183,15 +166,15 @@ Test(integ_run, earlier_month_refused_unless_forced)
     char *o = NULL;
     cr_assert_eq(run(&o, ""), 0, "%s", o);
     free(o);
-    int rc = sibt_run(&o, "run --dsn '%s' --as-of 2025-11 --out '%s' --config '%s' 2>&1", dsn, out, cfg);
+    int rc = sibt_run(&o, "run --dsn '%s' --as-of 2025-11 --out '%s' --config '%s' 2>&1", fx.dsn, fx.out, fx.cfg);
     cr_assert_eq(rc, 2, "exit %d: %s", rc, o);
     cr_assert(strstr(o, "before the last published run"), "%s", o);
     free(o);
-    rc = sibt_run(&o, "run --dsn '%s' --as-of 2025-11 --out '%s' --config '%s' --force 2>&1", dsn, out, cfg);
+    rc = sibt_run(&o, "run --dsn '%s' --as-of 2025-11 --out '%s' --config '%s' --force 2>&1", fx.dsn, fx.out, fx.cfg);
     cr_assert_eq(rc, 0, "exit %d: %s", rc, o);
     free(o);
-    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
-    cr_assert_eq(sibt_query_long(dsn, "SELECT max(as_of) FROM sibatch.run WHERE status = 'published'"), 202511);
+    cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
+    cr_assert_eq(sibt_query_long(fx.dsn, "SELECT max(as_of) FROM sibatch.run WHERE status = 'published'"), 202511);
 }
 
 /* Starts a run in the background with a failpoint; returns its pid. */
@@ -205,13 +188,13 @@ static pid_t start_paused(const char *point)
         setenv("SIB_FAILPOINT", fp, 1);
         const char *bin = getenv("SIBATCH_BIN") ? getenv("SIBATCH_BIN") : "./bin/sibatch";
         freopen("/dev/null", "w", stderr);
-        execl(bin, bin, "run", "--dsn", dsn, "--as-of", as, "--out", out, "--config", cfg, (char *)NULL);
+        execl(bin, bin, "run", "--dsn", fx.dsn, "--as-of", as, "--out", fx.out, "--config", fx.cfg, (char *)NULL);
         _exit(127);
     }
     /* wait until it sleeps at the failpoint: its run row is there */
     for (int i = 0; i < 100; i++) {
         usleep(200000);
-        if (sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'running'") > 0)
+        if (sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'running'") > 0)
             break;
     }
     sleep(3);
@@ -231,7 +214,7 @@ static void assert_previous_intact(const char *before)
     cr_assert_str_eq(before, now, "the previous published files are intact");
     free(now);
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "find '%s' -name '*.tmp' -o -name '.tmp-*' | grep -q .", out);
+    snprintf(cmd, sizeof cmd, "find '%s' -name '*.tmp' -o -name '.tmp-*' | grep -q .", fx.out);
     cr_assert_neq(system(cmd), 0, "no temporary file left");
 }
 
@@ -247,8 +230,8 @@ Test(integ_run, sigterm_rolls_back)
         kill(pid, SIGTERM);
         cr_assert_eq(wait_exit(pid), 143, "at %s", points[i]);
         assert_previous_intact(before);
-        cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'aborted'"), i + 1);
-        cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
+        cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'aborted'"), i + 1);
+        cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
     }
     free(before);
     cr_assert_eq(run(&o, ""), 0, "a following run succeeds: %s", o);
@@ -268,14 +251,14 @@ Test(integ_run, sigkill_leaves_previous_state)
     cr_assert_str_eq(before, now);
     free(now);
     free(before);
-    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'running'"), 1,
+    cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'running'"), 1,
                  "the killed run is visibly incomplete");
     cr_assert_eq(run(&o, ""), 0, "a following run succeeds: %s", o);
     free(o);
-    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'running'"), 0);
-    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'failed'"), 1);
+    cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'running'"), 0);
+    cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'failed'"), 1);
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "find '%s' -name '.tmp-*' | grep -q .", out);
+    snprintf(cmd, sizeof cmd, "find '%s' -name '.tmp-*' | grep -q .", fx.out);
     cr_assert_neq(system(cmd), 0, "the dead run's staging directory was cleaned up");
 }
 
@@ -285,9 +268,9 @@ Test(integ_run, killed_after_commit_is_repaired)
     pid_t pid = start_paused("after_commit");
     kill(pid, SIGKILL);
     wait_exit(pid);
-    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
+    cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
     char path[1024];
-    snprintf(path, sizeof path, "%s/2025-12", out);
+    snprintf(path, sizeof path, "%s/2025-12", fx.out);
     cr_assert_not(sibt_file_exists(path), "committed but not yet linked");
     /* the next run repairs the link before doing its own work */
     cr_assert_eq(run(&o, ""), 0, "%s", o);
@@ -303,17 +286,17 @@ Test(integ_run, database_lost_mid_run_exits_1)
     free(o);
     char *before = sha_all();
     pid_t pid = start_paused("after_store");
-    char *dbname = sibt_query_text(dsn, "SELECT current_database()");
+    char *dbname = sibt_query_text(fx.dsn, "SELECT current_database()");
     char sql[512];
     snprintf(sql, sizeof sql,
              "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '%s' "
              "AND application_name LIKE 'sibatch run%%'", dbname);
-    cr_assert_geq(sibt_query_long(dsn, sql), 1);
+    cr_assert_geq(sibt_query_long(fx.dsn, sql), 1);
     free(dbname);
     kill(pid, SIGCONT);
     int rc = wait_exit(pid);
     cr_assert_eq(rc, 1, "exit %d", rc);
     assert_previous_intact(before);
     free(before);
-    cr_assert_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
+    cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
 }
