@@ -166,6 +166,17 @@ int sib_db_copy_in_end(sib_db *db, sib_error *err)
     return rc;
 }
 
+/* Asks the server to cancel the statement in progress (best effort). */
+static void db_cancel(sib_db *db)
+{
+    PGcancel *c = PQgetCancel(db->conn);
+    if (c) {
+        char buf[256];
+        PQcancel(c, buf, sizeof buf);
+        PQfreeCancel(c);
+    }
+}
+
 int sib_db_copy_out(sib_db *db, const char *copy_sql, sib_db_row_fn row, void *ud,
                     sib_error *err)
 {
@@ -184,6 +195,8 @@ int sib_db_copy_out(sib_db *db, const char *copy_sql, sib_db_row_fn row, void *u
             if (len && line[len - 1] == '\n')
                 line[--len] = '\0';
             rc = row(line, len, ud, err);
+            if (rc != SIB_OK)
+                db_cancel(db);      /* stop the server instead of draining the table */
         }
         PQfreemem(line);
         line = NULL;

@@ -43,6 +43,9 @@ typedef struct review_entry {
 struct sib_resolver {
     int as_of;
     double auto_link, review;
+    double floor;               /* min(review, auto_link - margin): below it a
+                                   candidate can change nothing, so it may be
+                                   skipped or scored coarsely */
     sib_match_model *model;
     sib_name_ctx *names;
     sib_arena *arena;
@@ -312,7 +315,7 @@ static void score_person(run_state *s, query *q, int32_t p)
             sib_match_get(m, SIB_EV_NAME, 1, &mm, &uu);
             ub += log2(mm / q->tf_name);
         }
-        if (ub < s->r->review)
+        if (ub < s->r->floor)
             return;
     }
     for (int32_t j = s->poff[p]; j < s->poff[p + 1]; j++) {
@@ -348,7 +351,7 @@ static void score_person(run_state *s, query *q, int32_t p)
                 continue;
             if (strcmp(cn, q->norm) == 0) {
                 l = SIB_NAME_EXACT;
-            } else if (bound < s->r->review || query_forms(s, q) < 0) {
+            } else if (bound < s->r->floor || query_forms(s, q) < 0) {
                 l = (int)sib_name_level_of(q->norm, NULL, NULL, cn, NULL, NULL);
             } else {
                 const char *cs = rec_simp(s, ri);
@@ -428,7 +431,7 @@ static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
     uint64_t nb = q->norm[0] ? sig_bit(fnv1a(q->norm)) : 0;
     int64_t unit = s->recs[q->rec].unit_id;
     uint64_t ub = unit ? sig_bit((uint64_t)unit * 0x9E3779B97F4A7C15ULL) : 0;
-    int all = bound >= s->r->review;
+    int all = bound >= s->r->floor;
     for (int32_t k = 0; k < cnt; k++) {
         if (all || (g[k].names & nb) || (g[k].units & ub) || (fid18 && key_hamming(g[k].key, q->fid) <= 4))
             consider(s, q, qid, it[k]);
@@ -578,6 +581,7 @@ sib_resolver *sib_resolver_new(int as_of, double auto_link, double review, sib_e
     r->as_of = as_of;
     r->auto_link = auto_link;
     r->review = review;
+    r->floor = review < auto_link - SIB_RESOLVE_MARGIN ? review : auto_link - SIB_RESOLVE_MARGIN;
     r->model = sib_match_model_new(resolver_fields, SIB_EV_NFIELDS, err);
     if (r->model == NULL)
         goto fail;
