@@ -341,6 +341,19 @@ static int run_query(sib_db *db, const char *name, int np, const char *const *pa
     return rc;
 }
 
+/* Runs the statements of script `name` without parameters. */
+static int exec_part(sib_db *db, const char *name, sib_error *err)
+{
+    char *sql = sql_part(name);
+    if (!sql)
+        return sib_error_set(err, "reconcile: script %s missing from sql/reconcile.sql", name);
+    int rc = sib_db_exec(db, sql, err);
+    free(sql);
+    if (rc != SIB_OK)
+        sib_error_prefix(err, "reconcile %s", name);
+    return rc;
+}
+
 /* Loads the rows (scheme, town_code, insured, contributing, lapsed, c12) of a
  * recount query into t. */
 static int load_recount(PGresult *res, rc_table *t, sib_error *err)
@@ -609,7 +622,8 @@ static int check_recounts(sib_recon *r, sib_db *db, const cJSON *m, const sib_co
     thresholds(m, cfg, th);
     snprintf(asof, sizeof asof, "%d", as_of);
     const char *p6[6] = { asof, th[0], th[1], th[2], th[3], th[4] };
-    if (run_query(db, "source_recount", 6, p6, &res, err) != SIB_OK || load_recount(res, &source, err) != SIB_OK)
+    if (exec_part(db, "planner", err) != SIB_OK ||
+        run_query(db, "source_recount", 6, p6, &res, err) != SIB_OK || load_recount(res, &source, err) != SIB_OK)
         goto done;
 
     const rc_table *tabs[3] = { ex, &stored, &source };

@@ -51,6 +51,8 @@
 --     'project' exactly.
 
 -- --------------------------------------------------------------- parameters
+-- JIT compilation of these large statements costs more than it saves.
+SET jit = off;
 ANALYZE ref_ident;
 DROP TABLE IF EXISTS ref_a, ref_town, ref_thr;
 CREATE TEMP TABLE ref_a AS
