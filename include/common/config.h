@@ -8,7 +8,7 @@
  *   "lapse_threshold_months": {"110": 3, "120": 3, "170": 12, "210": 3, "410": 3},
  *   "uninsured_age": {"min": 16, "max": 59},
  *   "guard_reject_share": 0.05,
- *   "match": {"auto_link": 12.0, "review": 6.0},
+ *   "match": {"auto_link": 10.0, "review": 6.0},
  *   "targets": {"pension": {"base": 308000, "target": 318500}, ...},
  *   "towns": {"350581001": "湖滨街道", ...},
  *   "log": {"level": "info", "format": "kv"}

@@ -29,6 +29,10 @@
  *    bits: probable link. Else best >= review: the record becomes its own
  *    unresolved person and a review entry (record, best candidate). Else its
  *    own unresolved person. Unresolved records are never merged.
+ *    Candidates that cannot reach min(review, auto_link - margin) even with
+ *    every unread field agreeing are skipped before their records are read
+ *    (an upper bound from the key alone), which keeps the birth-date blocks
+ *    cheap; this changes no decision.
  * Persons are numbered in the order of their first record in recs.
  */
 #ifndef SIB_RESOLVE_RESOLVE_H

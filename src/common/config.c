@@ -35,7 +35,9 @@ void sib_config_defaults(sib_config *cfg)
     cfg->age_min = 16;
     cfg->age_max = 59;
     cfg->guard_reject_share = 0.05;
-    cfg->match_auto = 12.0;
+    /* Fellegi–Sunter posterior log2 odds (docs/matching.md): 10 bits = 1024:1
+     * that the candidate is the record's person; 6 bits = 64:1 for review. */
+    cfg->match_auto = 10.0;
     cfg->match_review = 6.0;
     /* The plan's indicator table: 2020 base -> 2025 target. */
     cfg->target_pension = (sib_target){ 308000, 318500 };

@@ -316,9 +316,12 @@ static int resolve(run_ctx *c, sib_error *err)
         int32_t p = row->person = c->res[c->pop_rec[i]].person;
         if (P->pop[p] < 0 || s->pop[P->pop[p]].id > row->id)
             P->pop[p] = (int32_t)i;
-        if (row->deceased_on && row->deceased_on <= end_a)
-            P->deceased[p] = 1;
     }
+    /* A person is taken from their population row with the lowest pop_id
+     * (definitions.md §2), deceased_on included. */
+    for (size_t p = 0; p < np; p++)
+        if (P->pop[p] >= 0 && s->pop[P->pop[p]].deceased_on && s->pop[P->pop[p]].deceased_on <= end_a)
+            P->deceased[p] = 1;
     sib_log_info("resolve", "records=%zu persons=%zu keyed=%ld unresolved=%ld exact=%ld normalized=%ld probable=%ld review=%ld",
                  c->nrecs, np, c->rstats.keyed, c->rstats.unresolved, c->rstats.links[SIB_LINK_EXACT],
                  c->rstats.links[SIB_LINK_NORMALIZED], c->rstats.links[SIB_LINK_PROBABLE], c->rstats.review);
