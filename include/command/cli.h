@@ -48,6 +48,8 @@ int sib_cli_finish(sib_cli *cli);
 /* Prints "sibatch CMD: msg" and a hint to stderr; returns SIB_EXIT_USAGE. */
 int sib_cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The usage error for getopt_long's '?': names the offending option. */
+int sib_cli_bad_option(const char *command, char **argv);
 /* Parses YYYY-MM (or YYYYMM) into a YYYYMM integer; SIB_ERR when invalid. */
 int sib_cli_parse_month(const char *s, int *yyyymm);
 

@@ -76,3 +76,11 @@ int sib_cli_parse_month(const char *s, int *yyyymm)
     *yyyymm = y * 100 + m;
     return SIB_OK;
 }
+
+int sib_cli_bad_option(const char *command, char **argv)
+{
+    const char *opt = optind > 0 ? argv[optind - 1] : "";
+    if (optopt && optopt != '?' && (optind <= 0 || strncmp(opt, "--", 2) != 0))
+        return sib_cli_usage_error(command, "unknown option or missing argument '-%c'", optopt);
+    return sib_cli_usage_error(command, "unknown option or missing argument '%s'", opt);
+}

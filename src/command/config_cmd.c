@@ -28,7 +28,7 @@ int sib_cmd_config(int argc, char **argv)
         }
         if (c == 'p' || sib_cli_common(&cli, c, optarg))
             continue;
-        return sib_cli_usage_error("config", "unknown option");
+        return sib_cli_bad_option("config", argv);
     }
     if (optind < argc)
         return sib_cli_usage_error("config", "unexpected argument '%s'", argv[optind]);

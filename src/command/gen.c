@@ -100,7 +100,7 @@ int sib_cmd_gen(int argc, char **argv)
             return SIB_EXIT_OK;
         default:
             if (!sib_cli_common(&cli, c, optarg))
-                return sib_cli_usage_error("gen", "unknown option");
+                return sib_cli_bad_option("gen", argv);
         }
     }
     if (optind < argc)

@@ -27,7 +27,7 @@ int sib_cmd_init_db(int argc, char **argv)
             return SIB_EXIT_OK;
         }
         if (!sib_cli_common(&cli, c, optarg))
-            return sib_cli_usage_error("init-db", "unknown option");
+            return sib_cli_bad_option("init-db", argv);
     }
     if (optind < argc)
         return sib_cli_usage_error("init-db", "unexpected argument '%s'", argv[optind]);

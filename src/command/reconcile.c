@@ -59,7 +59,7 @@ int sib_cmd_reconcile(int argc, char **argv)
         case OPT_PROBLEMS: problems_only = 1; break;
         default:
             if (!sib_cli_common(&cli, c, optarg))
-                return sib_cli_usage_error("reconcile", "unknown option");
+                return sib_cli_bad_option("reconcile", argv);
         }
     }
     if (optind < argc)

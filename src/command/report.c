@@ -77,7 +77,7 @@ int sib_cmd_report(int argc, char **argv)
         case OPT_OUT: out = optarg; break;
         default:
             if (!sib_cli_common(&cli, c, optarg))
-                return sib_cli_usage_error("report", "unknown option");
+                return sib_cli_bad_option("report", argv);
         }
     }
     if (optind < argc)

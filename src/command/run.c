@@ -55,7 +55,7 @@ int sib_cmd_run(int argc, char **argv)
         case 'f': o.force = 1; break;
         default:
             if (!sib_cli_common(&cli, c, optarg))
-                return sib_cli_usage_error("run", "unknown option");
+                return sib_cli_bad_option("run", argv);
         }
     }
     if (optind < argc)

@@ -20,12 +20,25 @@ static int db_fail(sib_db *db, const PGresult *res, sib_error *err, const char *
         m = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
     if (!m || !*m)
         m = db && db->conn ? PQerrorMessage(db->conn) : "no connection";
+    /* one line: libpq's continuation lines become "; " */
     char buf[900];
-    snprintf(buf, sizeof buf, "%s", m);
-    size_t n = strlen(buf);
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-        buf[--n] = '\0';
-    if (db && db->conn && PQstatus(db->conn) == CONNECTION_BAD)
+    size_t n = 0;
+    for (const char *p = m; *p && n < sizeof buf - 3; p++) {
+        if (*p == '\n' || *p == '\t') {
+            while (p[1] == '\n' || p[1] == '\t' || p[1] == ' ')
+                p++;
+            if (p[1] && n > 0) {
+                buf[n++] = ';';
+                buf[n++] = ' ';
+            }
+        } else {
+            buf[n++] = *p;
+        }
+    }
+    while (n && buf[n - 1] == ' ')
+        n--;
+    buf[n] = '\0';
+    if (db && db->conn && PQstatus(db->conn) == CONNECTION_BAD && strcmp(what, "connect") != 0)
         return sib_error_set(err, "%s: database connection lost: %s", what, buf);
     return sib_error_set(err, "%s: %s", what, buf);
 }
