@@ -223,7 +223,7 @@ bench_db() {
         read2 "$db" "$tag"
         say "$tag: repetition $i: SQL peer"
         peer "$db" "$tag" "$i"
-        say "$tag: repetition $i: sibatch run$([ "$i" -gt 1 ] && echo ' (rerun of the same month)')"
+        say "$tag: repetition $i: sibatch run$([ "$i" -gt 1 ] && echo ' (a rerun of the same month)')"
         run "$db" "$tag" "$i"
         i=$((i + 1))
     done
@@ -237,13 +237,15 @@ bench_db() {
     rd=$(awk '$1 == "resolve" || $1 == "dedup" { s += $2 } END { printf "%.2f", s }' "$WORK/$tag.stages")
 
     out ""
-    out "== $tag ($db): $REPEAT repetitions, median (min–max) seconds; run 1 publishes $ASOF, runs 2.. are reruns of the same month =="
+    out "== $tag ($db): $REPEAT repetitions, median (min–max) seconds; every run after the first publication of $ASOF in this database is a rerun of the same month (the nightly idempotent case) =="
     out "$(printf '%-14s %12s %-24s %-22s %-22s %-22s %9s %9s %8s' scale contrib_rows 'sibatch run' 'read limit 1 stream' 'read limit 2 streams' 'SQL peer' run/read1 run/peer peak_RSS)"
     out "$(printf '%-14s %12s %-24s %-22s %-22s %-22s %9s %9s %8s' "$tag" "$contrib" "$(fmt "$WORK/$tag.run")" \
         "$(fmt "$WORK/$tag.read1")" "$(fmt "$WORK/$tag.read2")" "$(fmt "$WORK/$tag.peer")" \
         "$(ratio "$(med "$WORK/$tag.run")" "$(med "$WORK/$tag.read1")")" \
         "$(ratio "$(med "$WORK/$tag.run")" "$(med "$WORK/$tag.peer")")" "${rssmax}MiB")"
     out "run/read2 $(ratio "$(med "$WORK/$tag.run")" "$(med "$WORK/$tag.read2")"); peak RSS per run (MiB): $(paste -sd ' ' "$WORK/$tag.rss")"
+    out "per repetition (same load): $(paste -d ' ' "$WORK/$tag.run" "$WORK/$tag.read1" "$WORK/$tag.read2" "$WORK/$tag.peer" \
+        | awk '{ printf "%s#%d run %s read1 %s read2 %s peer %s run/read1 %.2f run/peer %.2f", (NR > 1 ? "; " : ""), NR, $1, $2, $3, $4, $1 / $2, $1 / $4 }')"
     out "per-stage seconds of the median run (run $m): $(awk '{ printf "%s%s=%s", (NR > 1 ? " " : ""), $1, $2 }' "$WORK/$tag.stages")"
     out "resolve+dedup $rd s vs COPY enrollment out $(fmt "$WORK/$tag.copyenr") s: ratio $(ratio "$rd" "$(med "$WORK/$tag.copyenr")") (issue 3 target <= 1.5)"
     compare "$tag" "$m"

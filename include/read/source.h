@@ -111,11 +111,11 @@ typedef struct sib_source {
 enum { SIB_TABLE_ENROLLMENT = 0, SIB_TABLE_CONTRIBUTION = 1, SIB_TABLE_POPULATION = 2 };
 
 /* Reads everything inside one snapshot on db (which it leaves in an open
- * REPEATABLE READ transaction until sib_source_finish). A large contribution
- * table is read in two parallel streams, the second on a connection of its
- * own (dsn) that imports the snapshot. `stop` is polled: non-zero stops the
- * read with an error. */
-sib_source *sib_source_read(sib_db *db, const char *dsn, int as_of, volatile sig_atomic_t *stop,
+ * REPEATABLE READ transaction until sib_source_finish). With streams = 2 a
+ * large contribution table is read in two parallel streams, the second on a
+ * connection of its own (dsn) that imports the snapshot. `stop` is polled:
+ * non-zero stops the read with an error. */
+sib_source *sib_source_read(sib_db *db, const char *dsn, int as_of, int streams, volatile sig_atomic_t *stop,
                             sib_error *err);
 /* Kept contribution amounts (employer + personal, cents) of the given
  * enrollments for the given months, after the repeat rule, read again inside

@@ -39,6 +39,9 @@ void sib_config_defaults(sib_config *cfg)
      * that the candidate is the record's person; 6 bits = 64:1 for review. */
     cfg->match_auto = 10.0;
     cfg->match_review = 6.0;
+    /* One stream: on 2 cores a second COPY stream competes with the first for
+     * the CPU and was slower (docs/performance.md). */
+    cfg->read_streams = 1;
     /* The plan's indicator table: 2020 base -> 2025 target. */
     cfg->target_pension = (sib_target){ 308000, 318500 };
     cfg->target_unemployment = (sib_target){ 55328, 65000 };
@@ -122,6 +125,14 @@ int sib_config_load(sib_config *cfg, const char *path, sib_error *err)
             goto done;
         }
     }
+    const cJSON *rs = cJSON_GetObjectItemCaseSensitive(root, "read_streams");
+    if (rs) {
+        if (!cJSON_IsNumber(rs) || (rs->valuedouble != 1 && rs->valuedouble != 2)) {
+            sib_error_set(err, "%s: read_streams must be 1 or 2", path);
+            goto done;
+        }
+        cfg->read_streams = (int)rs->valuedouble;
+    }
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "targets");
     if (get_target(t, "pension", &cfg->target_pension, err) != SIB_OK ||
         get_target(t, "unemployment", &cfg->target_unemployment, err) != SIB_OK ||
@@ -181,6 +192,7 @@ char *sib_config_to_json(const sib_config *cfg)
     cJSON *m = cJSON_AddObjectToObject(root, "match");
     cJSON_AddNumberToObject(m, "auto_link", cfg->match_auto);
     cJSON_AddNumberToObject(m, "review", cfg->match_review);
+    cJSON_AddNumberToObject(root, "read_streams", cfg->read_streams);
     cJSON *t = cJSON_AddObjectToObject(root, "targets");
     cJSON_AddItemToObject(t, "pension", target_json(&cfg->target_pension));
     cJSON_AddItemToObject(t, "unemployment", target_json(&cfg->target_unemployment));

@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 /* Contribution tables of at least this many pages are read in two streams. */
-#define SIB_READ_PARALLEL_PAGES 4096
+#define SIB_READ_PARALLEL_PAGES 1024
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
@@ -567,25 +567,32 @@ static int crow_cmp(const void *a, const void *b)
 
 /* Reads the usable rows (not orphan/rejected/future/negative) of the given
  * enrollments into *rows, sorted with each (enrollment, period)'s kept row first. */
-static int read_rows_of(sib_source *src, sib_db *db, const size_t *enr, size_t n,
+static int read_rows_of(sib_source *src, sib_db *db, const size_t *enr, const int32_t *periods, size_t n,
                         crow **rows, size_t *nrows, sib_error *err)
 {
     *rows = NULL;
     *nrows = 0;
     if (n == 0)
         return SIB_OK;
-    sib_buf arr = { 0 };
+    sib_buf arr = { 0 }, per = { 0 };
     sib_buf_puts(&arr, "{");
-    for (size_t i = 0; i < n; i++)
+    sib_buf_puts(&per, "{");
+    for (size_t i = 0; i < n; i++) {
         sib_buf_printf(&arr, "%s%lld", i ? "," : "", (long long)src->enr[enr[i]].id);
-    if (sib_buf_puts(&arr, "}") != SIB_OK) {
+        if (periods)
+            sib_buf_printf(&per, "%s%d", i ? "," : "", periods[i]);
+    }
+    if (sib_buf_puts(&arr, "}") != SIB_OK || sib_buf_puts(&per, "}") != SIB_OK) {
         sib_buf_free(&arr);
+        sib_buf_free(&per);
         return sib_error_set(err, "contribution: out of memory");
     }
-    const char *params[1] = { arr.data };
+    const char *params[2] = { arr.data, per.data };
     PGresult *res;
-    int rc = sib_db_query(db, sib_sql_get("read_contributions_of"), 1, params, &res, err);
+    int rc = sib_db_query(db, sib_sql_get(periods ? "read_contributions_pairs" : "read_contributions_of"),
+                          periods ? 2 : 1, params, &res, err);
     sib_buf_free(&arr);
+    sib_buf_free(&per);
     if (rc != SIB_OK)
         return sib_error_prefix(err, "contribution: reading again");
     int nt = PQntuples(res);
@@ -617,32 +624,40 @@ static int read_rows_of(sib_source *src, sib_db *db, const size_t *enr, size_t n
     return SIB_OK;
 }
 
-static int size_cmp(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Settles the repeats: every further row of an (enrollment, period) is a
  * `repeat` reject, and the 12-month sums count the kept row only. */
+static int pair_cmp(const void *a, const void *b)
+{
+    const int32_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
 static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_error *err)
 {
     if (rep->n == 0)
         return SIB_OK;
+    /* the distinct (enrollment, period) pairs, read again with all their rows */
+    qsort(rep->v, rep->n, sizeof *rep->v, pair_cmp);
     size_t *ids = malloc(rep->n * sizeof *ids);
-    if (!ids)
+    int32_t *periods = malloc(rep->n * sizeof *periods);
+    if (!ids || !periods) {
+        free(ids);
+        free(periods);
         return sib_error_set(err, "contribution: out of memory");
-    for (size_t i = 0; i < rep->n; i++)
-        ids[i] = (size_t)rep->v[i].enr;
-    qsort(ids, rep->n, sizeof *ids, size_cmp);
+    }
     size_t n = 0;
     for (size_t i = 0; i < rep->n; i++)
-        if (n == 0 || ids[n - 1] != ids[i])
-            ids[n++] = ids[i];
+        if (i == 0 || pair_cmp(&rep->v[i], &rep->v[i - 1]) != 0) {
+            ids[n] = (size_t)rep->v[i].enr;
+            periods[n++] = rep->v[i].period;
+        }
     crow *rows;
     size_t nrows;
-    int rc = read_rows_of(src, db, ids, n, &rows, &nrows, err);
+    int rc = read_rows_of(src, db, ids, periods, n, &rows, &nrows, err);
     free(ids);
+    free(periods);
     if (rc != SIB_OK)
         return SIB_ERR;
     for (size_t i = 0; i < nrows; i++) {
@@ -669,7 +684,7 @@ int sib_source_kept_amounts(sib_source *src, sib_db *db, const size_t *enr, size
 {
     crow *rows;
     size_t nrows;
-    if (read_rows_of(src, db, enr, n, &rows, &nrows, err) != SIB_OK)
+    if (read_rows_of(src, db, enr, NULL, n, &rows, &nrows, err) != SIB_OK)
         return SIB_ERR;
     for (size_t i = 0; i < nrows; i++)
         if (i == 0 || rows[i - 1].enr != rows[i].enr || rows[i - 1].period != rows[i].period)
@@ -699,11 +714,11 @@ static int copy_table(sib_db *db, const char *sqlname, sib_db_row_fn fn, void *u
     return SIB_OK;
 }
 
-/* Streams the contribution table: in two parallel streams over halves of
- * the table (ctid ranges, the second connection importing the snapshot) when
- * it is large, else in one. Then settles the repeats. */
-static int read_contributions(sib_source *s, sib_db *db, const char *dsn, volatile sig_atomic_t *stop,
-                              sib_error *err)
+/* Streams the contribution table: in one stream, or with streams = 2 (and a
+ * large table) in two parallel streams over halves of the table (ctid ranges,
+ * the second connection importing the snapshot). Then settles the repeats. */
+static int read_contributions(sib_source *s, sib_db *db, const char *dsn, int streams,
+                              volatile sig_atomic_t *stop, sib_error *err)
 {
     stream w[2];
     memset(w, 0, sizeof w);
@@ -716,7 +731,7 @@ static int read_contributions(sib_source *s, sib_db *db, const char *dsn, volati
     if (sib_db_query_value(db, sib_sql_get("read_pages"), 0, NULL, buf, sizeof buf, err) != SIB_OK)
         return SIB_ERR;
     pages = atol(buf);
-    int nstreams = pages >= SIB_READ_PARALLEL_PAGES ? 2 : 1;
+    int nstreams = streams >= 2 && pages >= SIB_READ_PARALLEL_PAGES ? 2 : 1;
     double t0 = now_s();
     for (int i = 0; i < nstreams; i++) {
         w[i].src = s;
@@ -794,7 +809,8 @@ done:
     return rc;
 }
 
-sib_source *sib_source_read(sib_db *db, const char *dsn, int as_of, volatile sig_atomic_t *stop, sib_error *err)
+sib_source *sib_source_read(sib_db *db, const char *dsn, int as_of, int streams, volatile sig_atomic_t *stop,
+                            sib_error *err)
 {
     sib_source *s = calloc(1, sizeof *s);
     if (!s) {
@@ -846,7 +862,7 @@ sib_source *sib_source_read(sib_db *db, const char *dsn, int as_of, volatile sig
     if (copy_table(db, "read_population", population_row, &r, "population", &s->npop, err) != SIB_OK)
         goto fail;
 
-    if (read_contributions(s, db, dsn, stop, err) != SIB_OK)
+    if (read_contributions(s, db, dsn, streams, stop, err) != SIB_OK)
         goto fail;
     return s;
 fail:

@@ -360,7 +360,7 @@ static int compute(run_ctx *c, sib_error *err)
     if (!c->rdb)
         return SIB_ERR;
     double t0 = now_s();
-    c->src = sib_source_read(c->rdb, o->dsn, o->as_of, o->stop, err);
+    c->src = sib_source_read(c->rdb, o->dsn, o->as_of, o->cfg->read_streams, o->stop, err);
     if (!c->src)
         return SIB_ERR;
     lap("read", &t0);

@@ -1,0 +1,1 @@
+SELECT c.enrollment_id, c.period, c.base, c.employer_amount, c.personal_amount, c.paid_on FROM unnest($1::bigint[], $2::integer[]) AS u(enrollment_id, period) JOIN si_src.contribution c ON c.enrollment_id = u.enrollment_id AND c.period = u.period
