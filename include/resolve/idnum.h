@@ -62,8 +62,5 @@ int sib_idnum_date_exists(int yyyymmdd);
 int sib_idnum_birth(const char *key);
 /* 1 male (odd 17th digit), 2 female. */
 int sib_idnum_gender(const char *key);
-/* "350581********123X": first 6, eight '*', last 4. out gets "" when key is
- * not 18 characters. */
-void sib_idnum_mask(const char *key, char out[19]);
 
 #endif

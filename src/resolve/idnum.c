@@ -134,13 +134,6 @@ int sib_idnum_gender(const char *key)
 {
     return ((key[16] - '0') % 2) ? 1 : 2;
 }
-
-void sib_idnum_mask(const char *key, char out[19])
-{
-    if (key == NULL || strlen(key) != 18) {
-        out[0] = '\0';
-        return;
-    }
     memcpy(out, key, 6);
     memset(out + 6, '*', 8);
     memcpy(out + 14, key + 14, 5);

@@ -138,16 +138,11 @@ Test(unit_idnum, canonical_flag)
     cr_assert_eq(canon, 1);
 }
 
-Test(unit_idnum, birth_gender_mask)
+Test(unit_idnum, birth_and_gender)
 {
     cr_assert_eq(sib_idnum_birth("11010519491231002X"), 19491231);
     cr_assert_eq(sib_idnum_gender("11010519491231002X"), 2);
     cr_assert_eq(sib_idnum_gender("440524188001010014"), 1);
-    char m[19];
-    sib_idnum_mask("35058119800101123X", m);
-    cr_assert_str_eq(m, "350581********123X");
-    sib_idnum_mask("123", m);
-    cr_assert_str_eq(m, "");
 }
 
 Test(unit_idnum, long_input_is_length)
