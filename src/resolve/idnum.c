@@ -134,7 +134,3 @@ int sib_idnum_gender(const char *key)
 {
     return ((key[16] - '0') % 2) ? 1 : 2;
 }
-    memcpy(out, key, 6);
-    memset(out + 6, '*', 8);
-    memcpy(out + 14, key + 14, 5);
-}
