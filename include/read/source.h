@@ -5,7 +5,8 @@
  * started) and contributions folded into per-enrollment aggregates while
  * they stream, so memory does not grow with contribution rows.
  *
- *   sib_source *src = sib_source_read(db, as_of, &stop_flag, &err);
+ *   sib_source *src = sib_source_open(db, as_of, &stop_flag, &err);
+ *   sib_source_read_contributions(src, db, dsn, 1, &stop_flag, &err);
  *   ... src->enr[i], src->pop[i], sib_source_employer(src, unit_id) ...
  *   sib_source_free(src);
  *
@@ -110,13 +111,18 @@ typedef struct sib_source {
 
 enum { SIB_TABLE_ENROLLMENT = 0, SIB_TABLE_CONTRIBUTION = 1, SIB_TABLE_POPULATION = 2 };
 
-/* Reads everything inside one snapshot on db (which it leaves in an open
- * REPEATABLE READ transaction until sib_source_finish). With streams = 2 a
- * large contribution table is read in two parallel streams, the second on a
- * connection of its own (dsn) that imports the snapshot. `stop` is polled:
- * non-zero stops the read with an error. */
-sib_source *sib_source_read(sib_db *db, const char *dsn, int as_of, int streams, volatile sig_atomic_t *stop,
-                            sib_error *err);
+/* Opens one snapshot on db (a REPEATABLE READ transaction left open until
+ * sib_source_finish) and reads the rolls: employers, enrollments (classified
+ * per §1) and the population base. `stop` is polled: non-zero stops the read
+ * with an error. */
+sib_source *sib_source_open(sib_db *db, int as_of, volatile sig_atomic_t *stop, sib_error *err);
+/* Streams the contributions of the same snapshot into the enrollments'
+ * aggregates and settles the repeats. It writes only the enrollments'
+ * last_paid, sum12 and paid, so the resolve stage may run at the same time on
+ * another thread. With streams = 2 a large table is read in two parallel
+ * streams, the second on a connection of its own (dsn) importing the snapshot. */
+int sib_source_read_contributions(sib_source *src, sib_db *db, const char *dsn, int streams,
+                                  volatile sig_atomic_t *stop, sib_error *err);
 /* Kept contribution amounts (employer + personal, cents) of the given
  * enrollments for the given months, after the repeat rule, read again inside
  * the same snapshot: calls fn(enr_index, month_yyyymm, cents, ud) once per

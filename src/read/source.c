@@ -809,8 +809,7 @@ done:
     return rc;
 }
 
-sib_source *sib_source_read(sib_db *db, const char *dsn, int as_of, int streams, volatile sig_atomic_t *stop,
-                            sib_error *err)
+sib_source *sib_source_open(sib_db *db, int as_of, volatile sig_atomic_t *stop, sib_error *err)
 {
     sib_source *s = calloc(1, sizeof *s);
     if (!s) {
@@ -862,12 +861,16 @@ sib_source *sib_source_read(sib_db *db, const char *dsn, int as_of, int streams,
     if (copy_table(db, "read_population", population_row, &r, "population", &s->npop, err) != SIB_OK)
         goto fail;
 
-    if (read_contributions(s, db, dsn, streams, stop, err) != SIB_OK)
-        goto fail;
     return s;
 fail:
     sib_source_free(s);
     return NULL;
+}
+
+int sib_source_read_contributions(sib_source *src, sib_db *db, const char *dsn, int streams,
+                                  volatile sig_atomic_t *stop, sib_error *err)
+{
+    return read_contributions(src, db, dsn, streams, stop, err);
 }
 
 int sib_source_finish(sib_db *db, sib_error *err)

@@ -21,6 +21,7 @@
 #include "run/store.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,7 +353,26 @@ static void fill_manifest_input(run_ctx *c, sib_manifest_input *m)
     m->emp_warn_risk = c->emp_warn_n[2];
 }
 
-/* Computes every stage on the snapshot; nothing is written. */
+typedef struct resolve_job {
+    run_ctx *c;
+    int rc;
+    sib_error err;
+    double seconds;
+} resolve_job;
+
+/* The resolve stage on its own thread, while the contributions stream. */
+static void *resolve_main(void *ud)
+{
+    resolve_job *j = ud;
+    double t0 = now_s();
+    employer_warnings(j->c);
+    j->rc = resolve(j->c, &j->err);
+    j->seconds = now_s() - t0;
+    return NULL;
+}
+
+/* Computes every stage on the snapshot; nothing is written. Resolution needs
+ * only the rolls, so it runs while the contribution table streams in. */
 static int compute(run_ctx *c, sib_error *err)
 {
     const sib_run_opts *o = c->o;
@@ -360,17 +380,28 @@ static int compute(run_ctx *c, sib_error *err)
     if (!c->rdb)
         return SIB_ERR;
     double t0 = now_s();
-    c->src = sib_source_read(c->rdb, o->dsn, o->as_of, o->cfg->read_streams, o->stop, err);
+    c->src = sib_source_open(c->rdb, o->as_of, o->stop, err);
     if (!c->src)
         return SIB_ERR;
+    resolve_job job = { .c = c };
+    pthread_t thread;
+    int threaded = pthread_create(&thread, NULL, resolve_main, &job) == 0;
+    if (!threaded)
+        resolve_main(&job);
+    int rc = sib_source_read_contributions(c->src, c->rdb, o->dsn, o->cfg->read_streams, o->stop, err);
+    if (threaded)
+        pthread_join(thread, NULL);
+    if (rc != SIB_OK)
+        return SIB_ERR;
+    if (job.rc != SIB_OK) {
+        *err = job.err;
+        return SIB_ERR;
+    }
+    sib_log_info("resolve", "seconds=%.2f overlapped_with=read", job.seconds);
     lap("read", &t0);
     failpoint("after_read");
     if (guard(c, err) != SIB_OK || check_stop(c, err) != SIB_OK)
         return SIB_ERR;
-    employer_warnings(c);
-    if (resolve(c, err) != SIB_OK || check_stop(c, err) != SIB_OK)
-        return SIB_ERR;
-    lap("resolve", &t0);
     if (sib_dedup_run(c->src, c->persons.n, c->persons.deceased, o->cfg, &c->dedup, err) != SIB_OK)
         return SIB_ERR;
     lap("dedup", &t0);
