@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define FLUSH_AT (4u << 20)
 
@@ -17,6 +18,7 @@ typedef struct copy_out {
     sib_db *db;
     sib_buf b;
     const char *table;
+    struct timespec t0;
 } copy_out;
 
 static int copy_begin(copy_out *c, sib_db *db, const char *sqlname, const char *table, sib_error *err)
@@ -24,6 +26,7 @@ static int copy_begin(copy_out *c, sib_db *db, const char *sqlname, const char *
     memset(c, 0, sizeof *c);
     c->db = db;
     c->table = table;
+    clock_gettime(CLOCK_MONOTONIC, &c->t0);
     if (sib_db_copy_in_begin(db, sib_sql_get(sqlname), err) != SIB_OK)
         return sib_error_prefix(err, "storing %s", table);
     return SIB_OK;
@@ -48,6 +51,10 @@ static int copy_end(copy_out *c, sib_error *err)
     if (sib_db_copy_in_end(c->db, err) != SIB_OK)
         rc = SIB_ERR;
     sib_buf_free(&c->b);
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    sib_log_debug("store", "table=%s seconds=%.2f", c->table,
+                  (double)(t1.tv_sec - c->t0.tv_sec) + (t1.tv_nsec - c->t0.tv_nsec) / 1e9);
     return rc == SIB_OK ? SIB_OK : sib_error_prefix(err, "storing %s", c->table);
 }
 
