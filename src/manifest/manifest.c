@@ -76,6 +76,8 @@ static cJSON *clearing_json(const sib_manifest_input *in)
     cJSON *br = cJSON_AddObjectToObject(o, "by_reason");
     cJSON_AddNumberToObject(br, "lapsed", (double)in->flags->lapsed);
     cJSON_AddNumberToObject(br, "uninsured", (double)in->flags->uninsured);
+    /* population rows that stay unresolved: for data-quality review, not targets */
+    cJSON_AddNumberToObject(o, "unresolved_population", (double)in->flags->unresolved_population);
 
     int nt = cfg->ntowns + 1;
     long (*town)[7] = calloc((size_t)nt, sizeof *town);  /* open, lapsed, uninsured, 4 buckets */
