@@ -500,6 +500,43 @@ static void id_neighbours(run_state *s, query *q, int32_t qid)
     }
 }
 
+/* Best weight among a field's levels from `from` on. */
+static double best_level_weight(const sib_match_model *m, size_t f, int from)
+{
+    int n = sib_match_kind_levels(resolver_fields[f].kind);
+    double best = -1e9;
+    for (int l = from; l < n; l++) {
+        double w = sib_match_level_weight(m, f, l);
+        if (w > best)
+            best = w;
+    }
+    return best;
+}
+
+/* 1 when a person found only through the exact-name block could still reach
+ * the floor. Such a person was not met by the birth-date scan (so its birth
+ * date is not the query's) nor by the one-edit ID lookup, which bounds its
+ * birth and ID levels; everything else is taken at its best. Common names
+ * weigh little, so for them the (large) block is skipped without changing
+ * any result — this keeps resolution from growing with the square of the
+ * population. */
+static int name_block_can_matter(run_state *s, const query *q, int bd)
+{
+    const sib_match_model *m = s->r->model;
+    double mm, uu;
+    sib_match_get(m, SIB_EV_NAME, 1, &mm, &uu);
+    double ub = sib_match_level_weight(m, SIB_EV_NAME, SIB_NAME_EXACT) + log2(uu / q->tf_name) - s->prior;
+    ub += bd > 0 ? best_level_weight(m, SIB_EV_BIRTH, 2) : best_level_weight(m, SIB_EV_BIRTH, 0);
+    ub += best_level_weight(m, SIB_EV_GENDER, 0) + best_level_weight(m, SIB_EV_TOWN, 0);
+    if (s->recs[q->rec].unit_id)
+        ub += best_level_weight(m, SIB_EV_UNIT, 0);
+    if (q->fid[0]) {
+        size_t n = strlen(q->fid);
+        ub += best_level_weight(m, SIB_EV_ID, n >= 17 && n <= 19 ? 3 : 1);
+    }
+    return ub >= s->r->floor;
+}
+
 /* Resolves one unkeyed record: sets out and s->prov[i] (probable person). */
 static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
 {
@@ -538,7 +575,7 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
         id_neighbours(s, &q, qid);
     if (bd > 0)
         scan_birth(s, &q, qid, bd);
-    if (q.norm[0]) {
+    if (q.norm[0] && name_block_can_matter(s, &q, bd)) {
         cnt = block_get(&s->names, (int64_t)fnv1a(q.norm), &it);
         for (int32_t k = 0; k < cnt; k++)
             consider(s, &q, qid, it[k]);
