@@ -2,6 +2,7 @@
  * match.c — Fellegi–Sunter scoring and EM (see match.h).
  */
 #include "resolve/match.h"
+#include "resolve/name.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -137,39 +138,6 @@ size_t sib_match_nfields(const sib_match_model *m)
     return m->n;
 }
 
-/* OSA distance over bytes, capped at max + 1. */
-static int osa_bytes(const char *a, const char *b, int max)
-{
-    int la = (int)strlen(a), lb = (int)strlen(b);
-    if (abs(la - lb) > max)
-        return max + 1;
-    if (la > 40 || lb > 40)
-        return strcmp(a, b) == 0 ? 0 : max + 1;
-    int d[41][41];
-    for (int i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (int j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (int i = 1; i <= la; i++) {
-        int rowmin = max + 1;
-        for (int j = 1; j <= lb; j++) {
-            int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < v)
-                v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-            if (v < rowmin)
-                rowmin = v;
-        }
-        if (rowmin > max)
-            return max + 1;
-    }
-    return d[la][lb] > max ? max + 1 : d[la][lb];
-}
-
 /* 1 when s is 8 ASCII digits. */
 static int is_ymd(const char *s)
 {
@@ -184,7 +152,7 @@ static int cmp_date(const char *a, const char *b)
 {
     if (strcmp(a, b) == 0)
         return 1;
-    int ea = osa_bytes(a, b, 1);
+    int ea = sib_name_edit_distance(a, b, 1);
     if (!is_ymd(a) || !is_ymd(b))
         return ea <= 1 ? 2 : 5;
     if (ea <= 1)
@@ -216,7 +184,7 @@ int sib_match_compare(const sib_match_model *m, size_t fi, const char *a, const 
     case SIB_CMP_DATE:
         return cmp_date(a, b);
     case SIB_CMP_IDNUM: {
-        int d = osa_bytes(a, b, 2);
+        int d = sib_name_edit_distance(a, b, 2);
         return d == 0 ? 1 : d == 1 ? 2 : d == 2 ? 3 : 4;
     }
     }
