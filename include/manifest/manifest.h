@@ -45,7 +45,8 @@ typedef struct sib_manifest_input {
 
 /* The manifest as JSON text (malloc'd, caller frees); NULL when out of memory. */
 char *sib_manifest_json(const sib_manifest_input *in);
-/* Writes dir/manifest.json atomically (mode 0640); sha256 of what was written. */
-int sib_manifest_write(const char *dir, const sib_manifest_input *in, char sha256[65], sib_error *err);
+/* Writes json (from sib_manifest_json) to dir/manifest.json atomically, mode
+ * 0640, with a final newline; sha256 (may be NULL) of what was written. */
+int sib_manifest_write(const char *dir, const char *json, char sha256[65], sib_error *err);
 
 #endif

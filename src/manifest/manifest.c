@@ -228,13 +228,14 @@ char *sib_manifest_json(const sib_manifest_input *in)
     return text;
 }
 
-int sib_manifest_write(const char *dir, const sib_manifest_input *in, char sha256[65], sib_error *err)
+int sib_manifest_write(const char *dir, const char *json, char sha256[65], sib_error *err)
 {
-    char *text = sib_manifest_json(in);
+    size_t n = strlen(json);
+    char *text = malloc(n + 1);
     if (!text)
         return sib_error_set(err, "manifest: out of memory");
-    size_t n = strlen(text);
-    text[n] = '\n';         /* replace the NUL: the file ends with a newline */
+    memcpy(text, json, n);
+    text[n] = '\n';            /* the file ends with a newline */
     char path[4096];
     snprintf(path, sizeof path, "%s/manifest.json", dir);
     int rc = sib_fsx_write_file(path, text, n + 1, 0640, err);

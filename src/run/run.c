@@ -453,8 +453,13 @@ static int publish(run_ctx *c, int replace_from, sib_error *err)
     sib_manifest_input mi;
     fill_manifest_input(c, &mi);
     char sha[65];
-    if (sib_manifest_write(c->staging, &mi, sha, err) != SIB_OK)
+    char *text = sib_manifest_json(&mi);
+    if (!text)
+        return sib_error_set(err, "manifest: out of memory");
+    if (sib_manifest_write(c->staging, text, sha, err) != SIB_OK) {
+        free(text);
         return SIB_ERR;
+    }
     /* The managers' page is derived from the manifest, so it comes after it
      * (and is not listed in it); a failure there does not stop publication. */
     char mpath[4096 + 16];
@@ -463,11 +468,12 @@ static int publish(run_ctx *c, int replace_from, sib_error *err)
     if (sib_report_write_in(mpath, o->out_dir, NULL, &rerr) != SIB_OK)
         sib_log_warn("report", "error=\"%s\"", rerr.msg);
     char final_dir[4096];
-    if (sib_publish_seal(o->out_dir, c->staging, o->as_of, c->run_id, final_dir, sizeof final_dir, err) != SIB_OK)
+    if (sib_publish_seal(o->out_dir, c->staging, o->as_of, c->run_id, final_dir, sizeof final_dir, err) != SIB_OK) {
+        free(text);
         return SIB_ERR;
+    }
     c->staging[0] = '\0';
 
-    char *text = sib_manifest_json(&mi);
     char rid[24];
     snprintf(rid, sizeof rid, "%lld", (long long)c->run_id);
     const char *params[4] = { rid, final_dir, sha, text };
