@@ -323,9 +323,6 @@ static int resolve(run_ctx *c, sib_error *err)
     for (size_t p = 0; p < np; p++)
         if (P->pop[p] >= 0 && s->pop[P->pop[p]].deceased_on && s->pop[P->pop[p]].deceased_on <= end_a)
             P->deceased[p] = 1;
-    sib_log_info("resolve", "records=%zu persons=%zu keyed=%ld unresolved=%ld exact=%ld normalized=%ld probable=%ld review=%ld",
-                 c->nrecs, np, c->rstats.keyed, c->rstats.unresolved, c->rstats.links[SIB_LINK_EXACT],
-                 c->rstats.links[SIB_LINK_NORMALIZED], c->rstats.links[SIB_LINK_PROBABLE], c->rstats.review);
     return SIB_OK;
 }
 
