@@ -173,12 +173,11 @@ static long parse_long(const char *s, int *ok)
 
 /* ------------------------------------------------------------ reading */
 
+/* The rolls' reader: the source being filled and its array's capacity. */
 typedef struct reader {
     sib_source *src;
     volatile sig_atomic_t *stop;
     size_t cap;
-    int as_of_idx;
-    int as_of_last_day;
 } reader;
 
 static int stopped(reader *r, sib_error *err)
@@ -833,8 +832,7 @@ sib_source *sib_source_open(sib_db *db, int as_of, volatile sig_atomic_t *stop, 
     snprintf(s->server_version, sizeof s->server_version, "%s", PQgetvalue(res, 0, 2));
     PQclear(res);
 
-    reader r = { .src = s, .stop = stop, .as_of_idx = sib_month_index(as_of),
-                 .as_of_last_day = sib_month_last_day(as_of) };
+    reader r = { .src = s, .stop = stop };
     if (copy_table(db, "read_employers", employer_row, &r, "employer", &s->nemp, err) != SIB_OK)
         goto fail;
     for (size_t i = 0; i < s->nemp; i++)
