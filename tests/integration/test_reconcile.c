@@ -36,17 +36,6 @@ static void teardown(void)
     tmp = NULL;
 }
 
-static int has_command(const char *name)
-{
-    char *out = NULL;
-    sibt_run(&out, "--help");
-    char pat[64];
-    snprintf(pat, sizeof pat, "\n  %s ", name);
-    int yes = out && strstr(out, pat) != NULL;
-    free(out);
-    return yes;
-}
-
 /* init-db, the fixture (or gen), and a published run into tmp/out. */
 static void published_run(int generated)
 {
@@ -135,8 +124,6 @@ static void copy_run(char *manifest, size_t cap)
 
 Test(integ_reconcile, fresh_run_matches, .init = setup, .fini = teardown, .timeout = 300)
 {
-    if (!has_command("run"))
-        cr_skip_test("sibatch run does not exist yet");
     published_run(0);
     char *out = NULL;
     int rc = sibt_run(&out, "reconcile --dsn '%s' --as-of 2025-12 --dir '%s/out'", dsn, tmp);
@@ -153,8 +140,6 @@ Test(integ_reconcile, fresh_run_matches, .init = setup, .fini = teardown, .timeo
 
 Test(integ_reconcile, edited_byte, .init = setup, .fini = teardown, .timeout = 300)
 {
-    if (!has_command("run"))
-        cr_skip_test("sibatch run does not exist yet");
     published_run(0);
     char manifest[1024], path[1100];
     copy_run(manifest, sizeof manifest);
@@ -183,8 +168,6 @@ Test(integ_reconcile, edited_byte, .init = setup, .fini = teardown, .timeout = 3
 
 Test(integ_reconcile, deleted_row, .init = setup, .fini = teardown, .timeout = 300)
 {
-    if (!has_command("run"))
-        cr_skip_test("sibatch run does not exist yet");
     published_run(0);
     char manifest[1024];
     copy_run(manifest, sizeof manifest);
@@ -214,8 +197,6 @@ Test(integ_reconcile, deleted_row, .init = setup, .fini = teardown, .timeout = 3
 
 Test(integ_reconcile, changed_stored_count, .init = setup, .fini = teardown, .timeout = 300)
 {
-    if (!has_command("run"))
-        cr_skip_test("sibatch run does not exist yet");
     published_run(0);
     /* P2 (lapsed in 110, town 350581001) made contributing in the stored facts */
     sibt_exec(dsn, "UPDATE sibatch.person_scheme s SET lapsed = false, contributing = true "
@@ -253,8 +234,6 @@ Test(integ_reconcile, cannot_check, .init = setup, .fini = teardown)
 
 Test(integ_reconcile, generated_run_matches, .init = setup, .fini = teardown, .timeout = 900)
 {
-    if (!has_command("run") || !has_command("gen"))
-        cr_skip_test("sibatch gen or sibatch run does not exist yet");
     published_run(1);
     char *out = NULL;
     int rc = sibt_run(&out, "reconcile --dsn '%s' --as-of 2025-12 --dir '%s/out' --problems-only", dsn, tmp);
@@ -265,8 +244,6 @@ Test(integ_reconcile, generated_run_matches, .init = setup, .fini = teardown, .t
 /* The DBA views (sql/views.sql) on the fixture's run. */
 Test(integ_reconcile, dba_views, .init = setup, .fini = teardown, .timeout = 300)
 {
-    if (!has_command("run"))
-        cr_skip_test("sibatch run does not exist yet");
     published_run(0);
     /* P4's 110 (canonical ID) and 170 (lower-case x) rows: why merged */
     char *why = sibt_query_text(dsn, "SELECT reason || '|' || masked_id_number || '|' || other_masked_id_number "

@@ -47,17 +47,6 @@ static void teardown(void)
 /* ----------------------------------------------------------- helpers */
 
 /* 1 when `bin/sibatch --help` lists the command. */
-static int has_command(const char *name)
-{
-    char *out = NULL;
-    sibt_run(&out, "--help");
-    char pat[64];
-    snprintf(pat, sizeof pat, "\n  %s ", name);
-    int yes = out && strstr(out, pat) != NULL;
-    free(out);
-    return yes;
-}
-
 static PGconn *conn_open(void)
 {
     PGconn *c = PQconnectdb(dsn);
@@ -493,8 +482,6 @@ Test(integ_reference, hand_fixture_figures, .init = setup, .fini = teardown)
 /* Pipeline identity first (cell by cell), then the fixture's true identity. */
 Test(integ_reference, run_fixture, .init = setup, .fini = teardown, .timeout = 300)
 {
-    if (!has_command("run"))
-        cr_skip_test("sibatch run does not exist yet");
     init_db();
     PGconn *c = conn_open();
     exec_file(c, "tests/reference/fixture_rules.sql");
@@ -517,8 +504,6 @@ Test(integ_reference, run_fixture, .init = setup, .fini = teardown, .timeout = 3
 
 Test(integ_reference, run_generated, .init = setup, .fini = teardown, .timeout = 900)
 {
-    if (!has_command("run") || !has_command("gen"))
-        cr_skip_test("sibatch gen or sibatch run does not exist yet");
     init_db();
     char *out = NULL;
     int rc = sibt_run(&out, "gen --dsn '%s' --scale 0.02 --seed 11 --as-of 2025-12 --log-level warn", dsn);
