@@ -1,1 +1,1 @@
-COPY (SELECT enrollment_id, source_system, id_number, name, gender, birth_date, insurance_type, unit_id, worker_category, town_code, start_month, end_month, status, benefit_start_month FROM si_src.enrollment) TO STDOUT
+COPY (SELECT enrollment_id, id_number, name, gender, birth_date, insurance_type, unit_id, worker_category, town_code, start_month, end_month, status, benefit_start_month FROM si_src.enrollment) TO STDOUT

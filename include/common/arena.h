@@ -1,6 +1,7 @@
 /*
  * arena.h — bump allocation for the many small strings of a run (one
- * allocation per source row, freed all at once), and an int64 -> index map.
+ * allocation per source row, freed all at once), a pool of distinct strings
+ * and an int64 -> index map.
  */
 #ifndef SIB_COMMON_ARENA_H
 #define SIB_COMMON_ARENA_H
@@ -18,6 +19,15 @@ char *sib_arena_strndup(sib_arena *a, const char *s, size_t n);
 /* Bytes held by the arena (for the memory log line). */
 size_t sib_arena_bytes(const sib_arena *a);
 void sib_arena_free(sib_arena *a);
+
+/* A pool of distinct strings in an arena: interning the few values of a
+ * low-cardinality column (town, gender, category) keeps one copy of each. */
+typedef struct sib_strpool sib_strpool;
+
+sib_strpool *sib_strpool_new(sib_arena *a);
+/* The pooled copy of the n bytes at s (NUL-terminated); NULL when out of memory. */
+const char *sib_strpool_get(sib_strpool *p, const char *s, size_t n);
+void sib_strpool_free(sib_strpool *p);
 
 /* Open-addressing map from int64 keys to int32 values (>= 0). */
 typedef struct sib_i64map sib_i64map;

@@ -29,12 +29,16 @@ typedef struct sib_ps {
     int64_t sum12;              /* cents, periods A−11..A */
     int64_t refund;             /* cents refunded (170 rows only) */
     char town[10];              /* 9-digit code or "unknown" */
-    sib_months paid;            /* paid months (pension schemes; for conflicts) */
 } sib_ps;
 
 typedef struct sib_dedup {
     sib_ps *ps;                 /* sorted by (person, scheme) */
     size_t nps;
+    /* paid months of the pension person-schemes that can conflict (persons
+     * in two or more pension schemes), for the conflict stage; see sib_dedup_paid */
+    sib_months *paid;
+    size_t npaid;
+    struct sib_i64map *paid_ix; /* ps index -> paid slot */
     int32_t *cluster;           /* per enrollment: cluster number, -1 when not usable */
     int32_t *survivor;          /* per enrollment: the survivor's enrollment index, -1 */
     uint8_t *is_record;         /* per enrollment: 1 for a person's record */
@@ -46,6 +50,11 @@ int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *decease
                   const sib_config *cfg, sib_dedup **out /* OUT */, sib_error *err);
 /* The ps entries of a person: [*first, *first + *n). */
 void sib_dedup_person(const sib_dedup *d, int32_t person, size_t *first, size_t *n);
+/* The paid months of person-scheme ps (an empty set for a person in one
+ * pension scheme only, who cannot conflict), until sib_dedup_drop_paid. */
+const sib_months *sib_dedup_paid(const sib_dedup *d, size_t ps);
+/* Releases the paid months once the conflict stage has read them. */
+void sib_dedup_drop_paid(sib_dedup *d);
 void sib_dedup_free(sib_dedup *d);
 
 /* The ranking of §3's survivor rule: < 0 when enrollment a ranks before b. */

@@ -40,11 +40,11 @@ enum sib_reject_reason {
 const char *sib_reject_reason_name(int reason);
 
 /* Paid months of one enrollment (or a union of several): a 128-month window
- * ending at the as-of month, plus a sorted list of older months. */
+ * ending at the as-of month, plus a sorted list of older months (allocated
+ * only for the few enrollments with such a long history). */
 typedef struct sib_months {
     uint64_t win[2];        /* bit k: month (A - k) */
-    int32_t *old;           /* sorted month indexes older than the window (malloc'd) */
-    uint32_t nold, capold;
+    struct sib_old_months *old;     /* NULL when none */
 } sib_months;
 
 #define SIB_MONTHS_WINDOW 128
@@ -58,7 +58,7 @@ typedef struct sib_employer {
 typedef struct sib_enrollment {
     int64_t id;
     int64_t unit_id;        /* 0 when NULL */
-    const char *id_number, *name, *gender, *town_code, *worker_category, *source_system;
+    const char *id_number, *name, *gender, *town_code, *worker_category;
     int32_t birth_date;     /* YYYYMMDD, 0 when NULL */
     int32_t start, end;     /* YYYYMM; end 0 while open */
     int32_t benefit_start;  /* YYYYMM, 0 when NULL or not a valid month */
@@ -68,14 +68,13 @@ typedef struct sib_enrollment {
     uint8_t status;         /* 1, 2, 3, or 0 for anything else */
     /* contribution aggregates (kept rows only) */
     int32_t last_paid;      /* YYYYMM, 0 when never paid */
-    int64_t sum12;          /* cents paid for periods A-11..A */
-    sib_months paid;
     int32_t person;         /* filled by the resolve stage, -1 before */
+    int64_t sum12;          /* cents paid for periods A-11..A */
 } sib_enrollment;
 
 typedef struct sib_population {
     int64_t id;
-    const char *id_number, *name, *gender, *town_code, *residence;
+    const char *id_number, *name, *gender, *town_code;
     int32_t birth_date;     /* YYYYMMDD, 0 when NULL */
     int32_t deceased_on;    /* YYYYMMDD, 0 when NULL */
     uint8_t in_school;      /* 1 when true */
@@ -97,6 +96,8 @@ typedef struct sib_source {
     int as_of;                      /* YYYYMM */
     sib_employer *emp; size_t nemp;
     sib_enrollment *enr; size_t nenr;
+    sib_months *paid;               /* per enrollment: paid months of its kept rows
+                                       (NULL after sib_source_drop_paid) */
     sib_population *pop; size_t npop;
     sib_contrib_reject *crej; size_t ncrej, capcrej;
     /* counts */
@@ -107,6 +108,8 @@ typedef struct sib_source {
     /* private */
     struct sib_arena *arena;
     struct sib_i64map *emp_map, *enr_map;
+    struct sib_enr_seg *enr_segs;   /* dense id runs -> index (else enr_map) */
+    int nenr_segs;
 } sib_source;
 
 enum { SIB_TABLE_ENROLLMENT = 0, SIB_TABLE_CONTRIBUTION = 1, SIB_TABLE_POPULATION = 2 };
@@ -118,7 +121,7 @@ enum { SIB_TABLE_ENROLLMENT = 0, SIB_TABLE_CONTRIBUTION = 1, SIB_TABLE_POPULATIO
 sib_source *sib_source_open(sib_db *db, int as_of, volatile sig_atomic_t *stop, sib_error *err);
 /* Streams the contributions of the same snapshot into the enrollments'
  * aggregates and settles the repeats. It writes only the enrollments'
- * last_paid, sum12 and paid, so the resolve stage may run at the same time on
+ * last_paid, sum12 and paid months, so the resolve stage may run at the same time on
  * another thread. With streams = 2 a large table is read in two parallel
  * streams, the second on a connection of its own (dsn) importing the snapshot. */
 int sib_source_read_contributions(sib_source *src, sib_db *db, const char *dsn, int streams,
@@ -130,15 +133,17 @@ int sib_source_read_contributions(sib_source *src, sib_db *db, const char *dsn, 
 typedef void (*sib_kept_fn)(size_t enr, int month, int64_t cents, void *ud);
 int sib_source_kept_amounts(sib_source *src, sib_db *db, const size_t *enr, size_t n,
                             sib_kept_fn fn, void *ud, sib_error *err);
-/* Ends the snapshot transaction. */
-int sib_source_finish(sib_db *db, sib_error *err);
+/* Ends the snapshot transaction. Nothing reads the source tables after it,
+ * so the enrollment id index is released (sib_source_enrollment_index then
+ * answers -1). */
+int sib_source_finish(sib_source *src, sib_db *db, sib_error *err);
+/* Releases the per-enrollment paid months once dedup has folded them. */
+void sib_source_drop_paid(sib_source *src);
 
 /* The employer with this unit_id, or NULL. */
 const sib_employer *sib_source_employer(const sib_source *src, int64_t unit_id);
 /* Index of the enrollment with this id, or -1. */
 long sib_source_enrollment_index(const sib_source *src, int64_t id);
-/* Bytes of memory the source holds (approximate). */
-size_t sib_source_bytes(const sib_source *src);
 void sib_source_free(sib_source *src);
 
 /* Paid-month sets. */

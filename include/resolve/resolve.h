@@ -76,8 +76,19 @@ typedef struct sib_resolver sib_resolver;   /* opaque; owns the persons and the 
 
 /* as_of YYYYMM; thresholds in log2 posterior odds (config match_auto / match_review). */
 sib_resolver *sib_resolver_new(int as_of, double auto_link, double review, sib_error *err);
-/* recs stay owned by the caller and must outlive the call; out has n entries.
- * May be called once per resolver. */
+/* The records to resolve, read through get(): a caller holding millions of
+ * rows in its own layout lends them without copying. get fills *out with
+ * record i (0 <= i < n); its strings must outlive the resolver run. */
+typedef struct sib_person_source {
+    size_t n;
+    void (*get)(const void *ud, size_t i, sib_person_rec *out);
+    const void *ud;
+} sib_person_source;
+
+/* Resolves the records; out has src->n entries. May be called once per
+ * resolver. */
+int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_resolution *out, sib_error *err);
+/* The same over an array: recs stay owned by the caller. */
 int sib_resolver_run(sib_resolver *r, const sib_person_rec *recs, size_t n, sib_resolution *out, sib_error *err);
 size_t sib_resolver_npersons(const sib_resolver *r);
 /* 18-char key, or NULL for an unresolved person. */

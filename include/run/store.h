@@ -21,10 +21,11 @@ typedef struct sib_store_input {
     int64_t run_id;
     const sib_source *src;
     const sib_persons *persons;
-    const sib_person_rec *recs;         /* the records resolved ... */
-    const sib_resolution *res;          /* ... and how (parallel to recs) */
-    const int32_t *enr_rec;             /* per enrollment: index into recs, -1 when not resolved */
-    const int32_t *pop_rec;             /* per population row: index into recs, -1 */
+    const sib_resolution *res;          /* per resolved record: how */
+    const int32_t *rec_row;             /* per record: its enrollment row (the first nrecs_enr) or population row */
+    size_t nrecs_enr;
+    const int32_t *enr_rec;             /* per enrollment: its record, -1 when not resolved */
+    const int32_t *pop_rec;             /* per population row: its record, -1 */
     const sib_resolver *resolver;       /* the review list */
     const sib_dedup *dedup;
     const sib_conflicts *conflicts;

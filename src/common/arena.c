@@ -24,29 +24,35 @@ sib_arena *sib_arena_new(size_t chunk_size)
     return a;
 }
 
-void *sib_arena_alloc(sib_arena *a, size_t n)
+/* n bytes at the given alignment (a power of two). */
+static void *arena_take(sib_arena *a, size_t n, size_t align)
 {
-    n = (n + 7) & ~(size_t)7;
     struct chunk *c = a->head;
-    if (!c || c->size - c->used < n) {
+    size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+    if (!c || at > c->size || c->size - at < n) {
         size_t size = n > a->chunk_size ? n : a->chunk_size;
         c = malloc(sizeof *c + size);
         if (!c)
             return NULL;
         c->next = a->head;
-        c->used = 0;
         c->size = size;
         a->head = c;
         a->total += size;
+        at = 0;
     }
-    void *p = c->data + c->used;
-    c->used += n;
+    void *p = c->data + at;
+    c->used = at + n;
     return p;
+}
+
+void *sib_arena_alloc(sib_arena *a, size_t n)
+{
+    return arena_take(a, (n + 7) & ~(size_t)7, 8);
 }
 
 char *sib_arena_strndup(sib_arena *a, const char *s, size_t n)
 {
-    char *p = sib_arena_alloc(a, n + 1);
+    char *p = arena_take(a, n + 1, 1);     /* strings need no alignment */
     if (p) {
         memcpy(p, s, n);
         p[n] = '\0';
@@ -70,6 +76,82 @@ void sib_arena_free(sib_arena *a)
         c = next;
     }
     free(a);
+}
+
+struct sib_strpool {
+    sib_arena *arena;
+    const char **slot;      /* NULL = empty */
+    size_t cap, count;
+};
+
+static uint64_t str_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+sib_strpool *sib_strpool_new(sib_arena *a)
+{
+    sib_strpool *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->arena = a;
+    p->cap = 64;
+    p->slot = calloc(p->cap, sizeof *p->slot);
+    if (!p->slot) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* The slot holding s[0..n) or the empty slot where it belongs. */
+static size_t pool_find(const sib_strpool *p, const char *s, size_t n)
+{
+    size_t mask = p->cap - 1, i = str_hash(s, n) & mask;
+    while (p->slot[i] && !(strncmp(p->slot[i], s, n) == 0 && p->slot[i][n] == '\0'))
+        i = (i + 1) & mask;
+    return i;
+}
+
+const char *sib_strpool_get(sib_strpool *p, const char *s, size_t n)
+{
+    size_t i = pool_find(p, s, n);
+    if (p->slot[i])
+        return p->slot[i];
+    if ((p->count + 1) * 2 > p->cap) {
+        const char **old = p->slot;
+        size_t oldcap = p->cap;
+        p->slot = calloc(oldcap * 2, sizeof *p->slot);
+        if (!p->slot) {
+            p->slot = old;
+            return NULL;
+        }
+        p->cap = oldcap * 2;
+        for (size_t k = 0; k < oldcap; k++)
+            if (old[k])
+                p->slot[pool_find(p, old[k], strlen(old[k]))] = old[k];
+        free(old);
+        i = pool_find(p, s, n);
+    }
+    char *copy = sib_arena_strndup(p->arena, s, n);
+    if (!copy)
+        return NULL;
+    p->slot[i] = copy;
+    p->count++;
+    return copy;
+}
+
+void sib_strpool_free(sib_strpool *p)
+{
+    if (!p)
+        return;
+    free(p->slot);
+    free(p);
 }
 
 struct sib_i64map {
@@ -107,7 +189,7 @@ sib_i64map *sib_i64map_new(size_t expected)
 {
     sib_i64map *m = calloc(1, sizeof *m);
     size_t cap = 16;
-    while (cap < expected * 2)
+    while (cap * 7 < expected * 10)    /* the load stays under 0.7, as in put */
         cap *= 2;
     if (!m || map_alloc(m, cap) != SIB_OK) {
         free(m);

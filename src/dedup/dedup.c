@@ -1,6 +1,7 @@
 /* dedup.c — duplicate clusters, survivors, records and per-person facts
  * (include/dedup/dedup.h; definitions.md §3–§4). */
 #include "dedup/dedup.h"
+#include "common/arena.h"
 #include "common/log.h"
 #include "common/month.h"
 
@@ -132,8 +133,6 @@ static int do_group(const sib_source *src, const int32_t *idx, size_t n, const u
         if (e->last_paid > ps->last_paid)
             ps->last_paid = e->last_paid;
         ps->sum12 += e->sum12;
-        if (is_pension(scheme) && sib_months_union(&ps->paid, &e->paid) != SIB_OK)
-            return SIB_ERR;
     }
 
     ps->record = rec_open >= 0 ? rec_open : pension_rec >= 0 ? pension_rec : best_cl_surv;
@@ -156,13 +155,58 @@ static int do_group(const sib_source *src, const int32_t *idx, size_t n, const u
     return SIB_OK;
 }
 
+/* The paid months of the pension person-schemes that can conflict: those of
+ * persons in two or more pension schemes (170 with 110 or 120: refunds; 110
+ * with 120).
+ * ps i's enrollments are idx[start[i] .. start[i+1]). */
+static int fold_paid(const sib_source *src, const int32_t *idx, const int32_t *start, sib_dedup *d)
+{
+    size_t n = 0, cap = 0;
+    d->paid_ix = sib_i64map_new(1024);
+    if (!d->paid_ix)
+        return SIB_ERR;
+    for (size_t i = 0; i < d->nps;) {
+        size_t j = i;
+        int pension = 0;
+        for (; j < d->nps && d->ps[j].person == d->ps[i].person; j++)
+            pension += is_pension(d->ps[j].scheme);
+        for (size_t k = i; k < j && pension >= 2; k++) {
+            if (!is_pension(d->ps[k].scheme))
+                continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 1024;
+                sib_months *p = realloc(d->paid, cap * sizeof *p);
+                if (!p)
+                    return SIB_ERR;
+                d->paid = p;
+            }
+            memset(&d->paid[n], 0, sizeof d->paid[n]);
+            if (sib_i64map_put(d->paid_ix, (int64_t)k, (int32_t)n) != SIB_OK)
+                return SIB_ERR;
+            d->npaid = ++n;
+            for (int32_t r = start[k]; r < start[k + 1]; r++)
+                if (sib_months_union(&d->paid[n - 1], &src->paid[idx[r]]) != SIB_OK)
+                    return SIB_ERR;
+        }
+        i = j;
+    }
+    return SIB_OK;
+}
+
+const sib_months *sib_dedup_paid(const sib_dedup *d, size_t ps)
+{
+    static const sib_months none;
+    int32_t k = d->paid_ix ? sib_i64map_get(d->paid_ix, (int64_t)ps) : -1;
+    return k >= 0 ? &d->paid[k] : &none;
+}
+
 int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *deceased,
                   const sib_config *cfg, sib_dedup **out, sib_error *err)
 {
     (void)npersons;
     *out = NULL;
     sib_dedup *d = calloc(1, sizeof *d);
-    int32_t *idx = NULL;
+    int32_t *idx = NULL, *start = NULL;
     if (!d)
         goto oom;
     size_t n = src->nenr ? src->nenr : 1;
@@ -187,7 +231,8 @@ int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *decease
             src->enr[idx[i]].scheme != src->enr[idx[i - 1]].scheme)
             ngroups++;
     d->ps = calloc(ngroups ? ngroups : 1, sizeof *d->ps);
-    if (!d->ps)
+    start = malloc((ngroups + 1) * sizeof *start);
+    if (!d->ps || !start)
         goto oom;
     int32_t next_cluster = 0;
     for (size_t i = 0; i < nu;) {
@@ -195,6 +240,7 @@ int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *decease
         while (j < nu && src->enr[idx[j]].person == src->enr[idx[i]].person &&
                src->enr[idx[j]].scheme == src->enr[idx[i]].scheme)
             j++;
+        start[d->nps] = (int32_t)i;
         sib_ps *ps = &d->ps[d->nps++];
         if (do_group(src, idx + i, j - i, deceased, cfg, d, ps, &next_cluster) != SIB_OK)
             goto oom;
@@ -202,13 +248,18 @@ int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *decease
         i = j;
     }
     d->nclusters = next_cluster;
+    start[d->nps] = (int32_t)nu;
+    if (fold_paid(src, idx, start, d) != SIB_OK)
+        goto oom;
     free(idx);
+    free(start);
     sib_log_info("dedup", "person_schemes=%zu clusters=%ld duplicates=%ld", d->nps, d->nclusters,
                  d->nduplicates);
     *out = d;
     return SIB_OK;
 oom:
     free(idx);
+    free(start);
     sib_dedup_free(d);
     return sib_error_set(err, "dedup: out of memory");
 }
@@ -230,12 +281,22 @@ void sib_dedup_person(const sib_dedup *d, int32_t person, size_t *first, size_t 
     *n = k - lo;
 }
 
+void sib_dedup_drop_paid(sib_dedup *d)
+{
+    for (size_t i = 0; i < d->npaid; i++)
+        sib_months_clear(&d->paid[i]);
+    free(d->paid);
+    sib_i64map_free(d->paid_ix);
+    d->paid = NULL;
+    d->paid_ix = NULL;
+    d->npaid = 0;
+}
+
 void sib_dedup_free(sib_dedup *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < d->nps; i++)
-        sib_months_clear(&d->ps[i].paid);
+    sib_dedup_drop_paid(d);
     free(d->ps);
     free(d->cluster);
     free(d->survivor);

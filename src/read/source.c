@@ -28,29 +28,45 @@ const char *sib_reject_reason_name(int reason)
 
 /* ------------------------------------------------------------ paid months */
 
-static int old_insert(sib_months *m, int idx)
+/* Months older than the window, sorted ascending. */
+struct sib_old_months {
+    uint32_t n, cap;
+    int32_t v[];
+};
+
+/* Index of the first old month >= idx. */
+static uint32_t old_find(const struct sib_old_months *o, int idx)
 {
-    uint32_t lo = 0, hi = m->nold;
+    uint32_t lo = 0, hi = o ? o->n : 0;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
-        if (m->old[mid] < idx)
+        if (o->v[mid] < idx)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo < m->nold && m->old[lo] == idx)
+    return lo;
+}
+
+static int old_insert(sib_months *m, int idx)
+{
+    struct sib_old_months *o = m->old;
+    uint32_t at = old_find(o, idx);
+    if (o && at < o->n && o->v[at] == idx)
         return 0;
-    if (m->nold == m->capold) {
-        uint32_t cap = m->capold ? m->capold * 2 : 8;
-        int32_t *p = realloc(m->old, cap * sizeof *p);
+    if (!o || o->n == o->cap) {
+        uint32_t cap = o ? o->cap * 2 : 8;
+        struct sib_old_months *p = realloc(o, sizeof *p + cap * sizeof p->v[0]);
         if (!p)
             return -1;
-        m->old = p;
-        m->capold = cap;
+        if (!o)
+            p->n = 0;
+        p->cap = cap;
+        m->old = o = p;
     }
-    memmove(m->old + lo + 1, m->old + lo, (m->nold - lo) * sizeof *m->old);
-    m->old[lo] = idx;
-    m->nold++;
+    memmove(o->v + at + 1, o->v + at, (o->n - at) * sizeof o->v[0]);
+    o->v[at] = idx;
+    o->n++;
     return 1;
 }
 
@@ -76,23 +92,16 @@ int sib_months_has(const sib_months *m, int as_of_idx, int month_idx)
         return 0;
     if (k < SIB_MONTHS_WINDOW)
         return (m->win[k >> 6] >> (k & 63)) & 1;
-    uint32_t lo = 0, hi = m->nold;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (m->old[mid] < month_idx)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < m->nold && m->old[lo] == month_idx;
+    uint32_t at = old_find(m->old, month_idx);
+    return m->old && at < m->old->n && m->old->v[at] == month_idx;
 }
 
 int sib_months_union(sib_months *dst, const sib_months *src)
 {
     dst->win[0] |= src->win[0];
     dst->win[1] |= src->win[1];
-    for (uint32_t i = 0; i < src->nold; i++)
-        if (old_insert(dst, src->old[i]) < 0)
+    for (uint32_t i = 0; src->old && i < src->old->n; i++)
+        if (old_insert(dst, src->old->v[i]) < 0)
             return SIB_ERR;
     return SIB_OK;
 }
@@ -109,13 +118,16 @@ void sib_months_intersect(const sib_months *a, const sib_months *b, int as_of_id
         }
     }
     /* older months, descending */
-    uint32_t i = a->nold, j = b->nold;
+    if (!a->old || !b->old)
+        return;
+    const int32_t *x = a->old->v, *y = b->old->v;
+    uint32_t i = a->old->n, j = b->old->n;
     while (i > 0 && j > 0) {
-        if (a->old[i - 1] == b->old[j - 1]) {
-            fn(a->old[i - 1], ud);
+        if (x[i - 1] == y[j - 1]) {
+            fn(x[i - 1], ud);
             i--;
             j--;
-        } else if (a->old[i - 1] > b->old[j - 1]) {
+        } else if (x[i - 1] > y[j - 1]) {
             i--;
         } else {
             j--;
@@ -177,6 +189,7 @@ static long parse_long(const char *s, int *ok)
 typedef struct reader {
     sib_source *src;
     volatile sig_atomic_t *stop;
+    sib_strpool *pool;          /* low-cardinality columns */
     size_t cap;
 } reader;
 
@@ -187,29 +200,51 @@ static int stopped(reader *r, sib_error *err)
     return SIB_OK;
 }
 
-/* Copies a COPY line into the arena and splits it into nf fields. */
-static int take_line(reader *r, char *line, size_t len, char **f, int nf, const char *table, sib_error *err)
+/* Splits a COPY line in place (the line is libpq's buffer, freed after the
+ * row) into nf fields. */
+static int split_line(char *line, char **f, int nf, const char *table, sib_error *err)
 {
-    char *copy = sib_arena_strndup(r->src->arena, line, len);
-    if (!copy)
-        return sib_error_set(err, "%s: out of memory", table);
-    if (sib_copy_split(copy, f, nf) != nf)
+    if (sib_copy_split(line, f, nf) != nf)
         return sib_error_set(err, "%s: unexpected number of columns", table);
     return SIB_OK;
 }
 
-static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+/* Keeps field f (NULL stays NULL): a copy in the arena, or the pooled copy
+ * for a low-cardinality column. 1 when kept, 0 when out of memory. */
+static int keep(reader *r, char **f, int pooled)
 {
-    if (n < *cap)
-        return SIB_OK;
-    size_t c = *cap ? *cap * 2 : 65536;
-    void *p = realloc(*arr, c * elem);
-    if (!p)
-        return SIB_ERR;
-    memset((char *)p + *cap * elem, 0, (c - *cap) * elem);
-    *arr = p;
-    *cap = c;
-    return SIB_OK;
+    if (!*f)
+        return 1;
+    size_t n = strlen(*f);
+    const char *k = pooled ? sib_strpool_get(r->pool, *f, n) : sib_arena_strndup(r->src->arena, *f, n);
+    *f = (char *)k;
+    return k != NULL;
+}
+
+/* Appends a zeroed element to *arr (n elements, capacity *cap), doubling
+ * the capacity when full; the capacity beyond n is never touched, so it
+ * costs address space only until sib_source_open trims it. */
+static void *append(void **arr, size_t *cap, size_t *n, size_t elem)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 65536;
+        void *p = realloc(*arr, c * elem);
+        if (!p)
+            return NULL;
+        *arr = p;
+        *cap = c;
+    }
+    void *e = (char *)*arr + (*n)++ * elem;
+    memset(e, 0, elem);
+    return e;
+}
+
+/* Gives the unused capacity of an array back. */
+static void trim(void **arr, size_t n, size_t elem)
+{
+    void *p = realloc(*arr, (n ? n : 1) * elem);
+    if (p)
+        *arr = p;
 }
 
 static int employer_row(char *line, size_t len, void *ud, sib_error *err)
@@ -217,11 +252,12 @@ static int employer_row(char *line, size_t len, void *ud, sib_error *err)
     reader *r = ud;
     sib_source *s = r->src;
     char *f[5];
-    if (take_line(r, line, len, f, 5, "employer", err) != SIB_OK)
+    (void)len;
+    if (split_line(line, f, 5, "employer", err) != SIB_OK)
         return SIB_ERR;
-    if (grow((void **)&s->emp, &r->cap, s->nemp, sizeof *s->emp) != SIB_OK)
+    sib_employer *e = append((void **)&s->emp, &r->cap, &s->nemp, sizeof *s->emp);
+    if (!e || !keep(r, &f[1], 0) || !keep(r, &f[2], 0) || !keep(r, &f[4], 1))
         return sib_error_set(err, "employer: out of memory");
-    sib_employer *e = &s->emp[s->nemp++];
     int ok;
     e->unit_id = parse_long(f[0], &ok);
     e->credit_code = f[1];
@@ -236,28 +272,29 @@ static int enrollment_row(char *line, size_t len, void *ud, sib_error *err)
 {
     reader *r = ud;
     sib_source *s = r->src;
-    char *f[14];
+    char *f[13];
+    (void)len;
     if ((s->nenr & 0xffff) == 0 && stopped(r, err) != SIB_OK)
         return SIB_ERR;
-    if (take_line(r, line, len, f, 14, "enrollment", err) != SIB_OK)
+    if (split_line(line, f, 13, "enrollment", err) != SIB_OK)
         return SIB_ERR;
-    if (grow((void **)&s->enr, &r->cap, s->nenr, sizeof *s->enr) != SIB_OK)
+    sib_enrollment *e = append((void **)&s->enr, &r->cap, &s->nenr, sizeof *s->enr);
+    if (!e || !keep(r, &f[1], 0) || !keep(r, &f[2], 0) || !keep(r, &f[3], 1) ||
+        !keep(r, &f[7], 1) || !keep(r, &f[8], 1))
         return sib_error_set(err, "enrollment: out of memory");
-    sib_enrollment *e = &s->enr[s->nenr++];
     int ok;
     e->id = parse_long(f[0], &ok);
-    e->source_system = f[1];
-    e->id_number = f[2];
-    e->name = f[3];
-    e->gender = f[4];
-    e->birth_date = sib_date_parse(f[5]);
-    e->unit_id = f[7] ? parse_long(f[7], &ok) : 0;
-    e->worker_category = f[8];
-    e->town_code = f[9];
+    e->id_number = f[1];
+    e->name = f[2];
+    e->gender = f[3];
+    e->birth_date = sib_date_parse(f[4]);
+    e->unit_id = f[6] ? parse_long(f[6], &ok) : 0;
+    e->worker_category = f[7];
+    e->town_code = f[8];
     e->person = -1;
 
     size_t tn;
-    const char *t = sib_trim_ws(f[6], &tn);
+    const char *t = sib_trim_ws(f[5], &tn);
     char type[8] = "";
     if (t && tn < sizeof type) {
         memcpy(type, t, tn);
@@ -266,15 +303,15 @@ static int enrollment_row(char *line, size_t len, void *ud, sib_error *err)
     e->scheme = (int8_t)sib_scheme_from_code(type);
 
     int ok_start, ok_end;
-    long start = parse_long(f[10], &ok_start);
-    long end = f[11] ? parse_long(f[11], &ok_end) : 0;
-    if (!f[11])
+    long start = parse_long(f[9], &ok_start);
+    long end = f[10] ? parse_long(f[10], &ok_end) : 0;
+    if (!f[10])
         ok_end = 1;
     e->start = ok_start && sib_month_valid(start) ? (int32_t)start : 0;
-    e->end = f[11] && ok_end && sib_month_valid(end) ? (int32_t)end : 0;
-    long benefit = parse_long(f[13], &ok);
+    e->end = f[10] && ok_end && sib_month_valid(end) ? (int32_t)end : 0;
+    long benefit = parse_long(f[12], &ok);
     e->benefit_start = ok && sib_month_valid(benefit) ? (int32_t)benefit : 0;
-    e->status = sib_trim_eq(f[12], "1") ? 1 : sib_trim_eq(f[12], "2") ? 2 : sib_trim_eq(f[12], "3") ? 3 : 0;
+    e->status = sib_trim_eq(f[11], "1") ? 1 : sib_trim_eq(f[11], "2") ? 2 : sib_trim_eq(f[11], "3") ? 3 : 0;
 
     /* definitions.md §1, in order */
     if (strcmp(type, "310") == 0 || strcmp(type, "510") == 0) {
@@ -282,7 +319,7 @@ static int enrollment_row(char *line, size_t len, void *ud, sib_error *err)
         e->reason = SIB_REJ_OUT_OF_SCOPE;
     } else if (e->scheme < 0) {
         e->reason = SIB_REJ_INSURANCE_TYPE;
-    } else if (!e->start || (f[11] && !(ok_end && sib_month_valid(end))) || (e->end && e->end < e->start)) {
+    } else if (!e->start || (f[10] && !(ok_end && sib_month_valid(end))) || (e->end && e->end < e->start)) {
         e->reason = SIB_REJ_PERIOD;
     } else if (sib_blank(e->id_number) && sib_blank(e->name)) {
         e->reason = SIB_REJ_IDENTITY;
@@ -300,12 +337,13 @@ static int population_row(char *line, size_t len, void *ud, sib_error *err)
 {
     reader *r = ud;
     sib_source *s = r->src;
-    char *f[9];
-    if (take_line(r, line, len, f, 9, "population", err) != SIB_OK)
+    char *f[8];
+    (void)len;
+    if (split_line(line, f, 8, "population", err) != SIB_OK)
         return SIB_ERR;
-    if (grow((void **)&s->pop, &r->cap, s->npop, sizeof *s->pop) != SIB_OK)
+    sib_population *p = append((void **)&s->pop, &r->cap, &s->npop, sizeof *s->pop);
+    if (!p || !keep(r, &f[1], 0) || !keep(r, &f[2], 0) || !keep(r, &f[3], 1) || !keep(r, &f[5], 1))
         return sib_error_set(err, "population: out of memory");
-    sib_population *p = &s->pop[s->npop++];
     int ok;
     p->id = parse_long(f[0], &ok);
     p->id_number = f[1];
@@ -313,9 +351,8 @@ static int population_row(char *line, size_t len, void *ud, sib_error *err)
     p->gender = f[3];
     p->birth_date = sib_date_parse(f[4]);
     p->town_code = f[5];
-    p->residence = f[6];
-    p->deceased_on = sib_date_parse(f[7]);
-    p->in_school = f[8] && f[8][0] == 't';
+    p->deceased_on = sib_date_parse(f[6]);
+    p->in_school = f[7] && f[7][0] == 't';
     p->person = -1;
     if (sib_blank(p->id_number) && sib_blank(p->name)) {
         p->state = SIB_ROW_REJECTED;
@@ -333,11 +370,10 @@ typedef struct repeat_list {
 
 static int add_repeat(repeat_list *rep, int32_t enr, int32_t period)
 {
-    if (grow((void **)&rep->v, &rep->cap, rep->n, sizeof *rep->v) != SIB_OK)
+    if (!append((void **)&rep->v, &rep->cap, &rep->n, sizeof *rep->v))
         return SIB_ERR;
-    rep->v[rep->n].enr = enr;
-    rep->v[rep->n].period = period;
-    rep->n++;
+    rep->v[rep->n - 1].enr = enr;
+    rep->v[rep->n - 1].period = period;
     return SIB_OK;
 }
 
@@ -375,9 +411,10 @@ typedef struct stream {
 
 static int add_crej(stream *w, int64_t enr, int32_t period, int reason, int32_t paid_on, int64_t amount)
 {
-    if (grow((void **)&w->crej, &w->capcrej, w->ncrej, sizeof *w->crej) != SIB_OK)
+    sib_contrib_reject *r = append((void **)&w->crej, &w->capcrej, &w->ncrej, sizeof *w->crej);
+    if (!r)
         return SIB_ERR;
-    w->crej[w->ncrej++] = (sib_contrib_reject){ enr, period, (uint8_t)reason, paid_on, amount };
+    *r = (sib_contrib_reject){ enr, period, (uint8_t)reason, paid_on, amount };
     w->rejects[reason]++;
     return SIB_OK;
 }
@@ -458,7 +495,7 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
         sib_enrollment *e = &w->src->enr[idx];
         last_paid = &e->last_paid;
         sum12 = &e->sum12;
-        paid = &e->paid;
+        paid = &w->src->paid[idx];
     }
     int fresh = sib_months_add(paid, w->as_of_idx, sib_month_index(per));
     if (fresh < 0)
@@ -499,9 +536,10 @@ static void cross_repeat(int month_idx, void *ud)
 static int stream_merge(sib_source *s, stream *w, repeat_list *rep)
 {
     for (size_t i = 0; i < w->ncrej; i++) {
-        if (grow((void **)&s->crej, &s->capcrej, s->ncrej, sizeof *s->crej) != SIB_OK)
+        sib_contrib_reject *r = append((void **)&s->crej, &s->capcrej, &s->ncrej, sizeof *s->crej);
+        if (!r)
             return SIB_ERR;
-        s->crej[s->ncrej++] = w->crej[i];
+        *r = w->crej[i];
     }
     for (int r = 0; r < SIB_REJ_COUNT; r++)
         s->rejects[SIB_TABLE_CONTRIBUTION][r] += w->rejects[r];
@@ -521,8 +559,8 @@ static int stream_merge(sib_source *s, stream *w, repeat_list *rep)
             continue;
         sib_enrollment *e = &s->enr[i];
         cross_ctx x = { rep, (int32_t)i, 0 };
-        sib_months_intersect(&e->paid, &a->paid, aidx, cross_repeat, &x);
-        if (x.failed || sib_months_union(&e->paid, &a->paid) != SIB_OK)
+        sib_months_intersect(&s->paid[i], &a->paid, aidx, cross_repeat, &x);
+        if (x.failed || sib_months_union(&s->paid[i], &a->paid) != SIB_OK)
             return SIB_ERR;
         if (a->last_paid > e->last_paid)
             e->last_paid = a->last_paid;
@@ -666,12 +704,12 @@ static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_err
         sib_enrollment *e = &src->enr[rows[i].enr];
         if (sib_month_diff(src->as_of, rows[i].period) < 12)
             e->sum12 -= rows[i].amount;
-        if (grow((void **)&src->crej, &src->capcrej, src->ncrej, sizeof *src->crej) != SIB_OK) {
+        sib_contrib_reject *r = append((void **)&src->crej, &src->capcrej, &src->ncrej, sizeof *src->crej);
+        if (!r) {
             free(rows);
             return sib_error_set(err, "contribution: out of memory");
         }
-        src->crej[src->ncrej++] = (sib_contrib_reject){ e->id, rows[i].period, SIB_REJ_REPEAT,
-                                                         rows[i].paid_on, rows[i].amount };
+        *r = (sib_contrib_reject){ e->id, rows[i].period, SIB_REJ_REPEAT, rows[i].paid_on, rows[i].amount };
         src->rejects[SIB_TABLE_CONTRIBUTION][SIB_REJ_REPEAT]++;
     }
     free(rows);
@@ -808,6 +846,91 @@ done:
     return rc;
 }
 
+/* The enrollment id -> index lookup. Ids are usually dense sequences, one
+ * per source system (e.g. 1000000001.., 2000000001..): then plain arrays over
+ * each run's [min, max] (4 bytes an id, no hashing) instead of the hash map
+ * (about 20 bytes an id). Runs are told apart by id >> SEG_SHIFT. */
+#define SEG_SHIFT 24
+#define SEG_MAX 64
+
+struct sib_enr_seg {
+    int64_t key, lo, hi;
+    int32_t *slot;          /* hi - lo + 1 entries, -1 when no such id */
+};
+
+static void free_segments(sib_source *s)
+{
+    for (int k = 0; k < s->nenr_segs; k++)
+        free(s->enr_segs[k].slot);
+    free(s->enr_segs);
+    s->enr_segs = NULL;
+    s->nenr_segs = 0;
+}
+
+static struct sib_enr_seg *find_segment(const sib_source *s, int64_t key)
+{
+    for (int k = 0; k < s->nenr_segs; k++)
+        if (s->enr_segs[k].key == key)
+            return &s->enr_segs[k];
+    return NULL;
+}
+
+/* SIB_OK with the segments built, 1 when the ids are too sparse for them. */
+static int build_segments(sib_source *s)
+{
+    s->enr_segs = calloc(SEG_MAX, sizeof *s->enr_segs);
+    if (!s->enr_segs)
+        return SIB_ERR;
+    for (size_t i = 0; i < s->nenr; i++) {
+        int64_t id = s->enr[i].id, key = id >> SEG_SHIFT;
+        struct sib_enr_seg *g = find_segment(s, key);
+        if (!g) {
+            if (s->nenr_segs == SEG_MAX)
+                return 1;
+            g = &s->enr_segs[s->nenr_segs++];
+            *g = (struct sib_enr_seg){ key, id, id, NULL };
+        }
+        g->lo = id < g->lo ? id : g->lo;
+        g->hi = id > g->hi ? id : g->hi;
+    }
+    uint64_t span = 0;
+    for (int k = 0; k < s->nenr_segs; k++)
+        span += (uint64_t)(s->enr_segs[k].hi - s->enr_segs[k].lo) + 1;
+    if (span > 2 * (uint64_t)s->nenr + 1024)
+        return 1;
+    for (int k = 0; k < s->nenr_segs; k++) {
+        struct sib_enr_seg *g = &s->enr_segs[k];
+        size_t n = (size_t)(g->hi - g->lo) + 1;
+        g->slot = malloc(n * sizeof *g->slot);
+        if (!g->slot)
+            return SIB_ERR;
+        memset(g->slot, 0xff, n * sizeof *g->slot);
+    }
+    for (size_t i = 0; i < s->nenr; i++) {
+        int64_t id = s->enr[i].id;
+        struct sib_enr_seg *g = find_segment(s, id >> SEG_SHIFT);
+        g->slot[id - g->lo] = (int32_t)i;
+    }
+    return SIB_OK;
+}
+
+static int index_enrollments(sib_source *s)
+{
+    int rc = build_segments(s);
+    if (rc == SIB_OK)
+        return SIB_OK;
+    free_segments(s);
+    if (rc == SIB_ERR)
+        return SIB_ERR;
+    s->enr_map = sib_i64map_new(s->nenr);
+    if (!s->enr_map)
+        return SIB_ERR;
+    for (size_t i = 0; i < s->nenr; i++)
+        if (sib_i64map_put(s->enr_map, s->enr[i].id, (int32_t)i) != SIB_OK)
+            return SIB_ERR;
+    return SIB_OK;
+}
+
 sib_source *sib_source_open(sib_db *db, int as_of, volatile sig_atomic_t *stop, sib_error *err)
 {
     sib_source *s = calloc(1, sizeof *s);
@@ -818,7 +941,8 @@ sib_source *sib_source_open(sib_db *db, int as_of, volatile sig_atomic_t *stop, 
     s->as_of = as_of;
     s->arena = sib_arena_new(8u << 20);
     s->emp_map = sib_i64map_new(1u << 16);
-    if (!s->arena || !s->emp_map) {
+    reader r = { .src = s, .stop = stop, .pool = s->arena ? sib_strpool_new(s->arena) : NULL };
+    if (!s->arena || !s->emp_map || !r.pool) {
         sib_error_set(err, "read: out of memory");
         goto fail;
     }
@@ -832,9 +956,9 @@ sib_source *sib_source_open(sib_db *db, int as_of, volatile sig_atomic_t *stop, 
     snprintf(s->server_version, sizeof s->server_version, "%s", PQgetvalue(res, 0, 2));
     PQclear(res);
 
-    reader r = { .src = s, .stop = stop };
     if (copy_table(db, "read_employers", employer_row, &r, "employer", &s->nemp, err) != SIB_OK)
         goto fail;
+    trim((void **)&s->emp, s->nemp, sizeof *s->emp);
     for (size_t i = 0; i < s->nemp; i++)
         if (sib_i64map_put(s->emp_map, s->emp[i].unit_id, (int32_t)i) != SIB_OK) {
             sib_error_set(err, "read: out of memory");
@@ -844,23 +968,25 @@ sib_source *sib_source_open(sib_db *db, int as_of, volatile sig_atomic_t *stop, 
     r.cap = 0;
     if (copy_table(db, "read_enrollments", enrollment_row, &r, "enrollment", &s->nenr, err) != SIB_OK)
         goto fail;
-    s->enr_map = sib_i64map_new(s->nenr);
-    if (!s->enr_map) {
+    trim((void **)&s->enr, s->nenr, sizeof *s->enr);
+    s->paid = calloc(s->nenr ? s->nenr : 1, sizeof *s->paid);
+    if (!s->paid) {
         sib_error_set(err, "read: out of memory");
         goto fail;
     }
-    for (size_t i = 0; i < s->nenr; i++)
-        if (sib_i64map_put(s->enr_map, s->enr[i].id, (int32_t)i) != SIB_OK) {
-            sib_error_set(err, "read: out of memory");
-            goto fail;
-        }
+    if (index_enrollments(s) != SIB_OK) {
+        sib_error_set(err, "read: out of memory");
+        goto fail;
+    }
 
     r.cap = 0;
     if (copy_table(db, "read_population", population_row, &r, "population", &s->npop, err) != SIB_OK)
         goto fail;
-
+    trim((void **)&s->pop, s->npop, sizeof *s->pop);
+    sib_strpool_free(r.pool);
     return s;
 fail:
+    sib_strpool_free(r.pool);
     sib_source_free(s);
     return NULL;
 }
@@ -871,9 +997,22 @@ int sib_source_read_contributions(sib_source *src, sib_db *db, const char *dsn, 
     return read_contributions(src, db, dsn, streams, stop, err);
 }
 
-int sib_source_finish(sib_db *db, sib_error *err)
+int sib_source_finish(sib_source *src, sib_db *db, sib_error *err)
 {
+    sib_i64map_free(src->enr_map);
+    src->enr_map = NULL;
+    free_segments(src);
     return sib_db_exec(db, "COMMIT", err);
+}
+
+void sib_source_drop_paid(sib_source *src)
+{
+    if (!src->paid)
+        return;
+    for (size_t i = 0; i < src->nenr; i++)
+        sib_months_clear(&src->paid[i]);
+    free(src->paid);
+    src->paid = NULL;
 }
 
 const sib_employer *sib_source_employer(const sib_source *src, int64_t unit_id)
@@ -886,27 +1025,25 @@ const sib_employer *sib_source_employer(const sib_source *src, int64_t unit_id)
 
 long sib_source_enrollment_index(const sib_source *src, int64_t id)
 {
+    if (src->nenr_segs) {
+        const struct sib_enr_seg *g = find_segment(src, id >> SEG_SHIFT);
+        return g && id >= g->lo && id <= g->hi ? g->slot[id - g->lo] : -1;
+    }
     return src->enr_map ? sib_i64map_get(src->enr_map, id) : -1;
-}
-
-size_t sib_source_bytes(const sib_source *src)
-{
-    return sib_arena_bytes(src->arena) + src->nenr * sizeof *src->enr + src->npop * sizeof *src->pop +
-           src->nemp * sizeof *src->emp + src->ncrej * sizeof *src->crej;
 }
 
 void sib_source_free(sib_source *src)
 {
     if (!src)
         return;
-    for (size_t i = 0; i < src->nenr; i++)
-        free(src->enr[i].paid.old);
+    sib_source_drop_paid(src);
     free(src->enr);
     free(src->pop);
     free(src->emp);
     free(src->crej);
     sib_i64map_free(src->emp_map);
     sib_i64map_free(src->enr_map);
+    free_segments(src);
     sib_arena_free(src->arena);
     free(src);
 }

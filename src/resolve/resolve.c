@@ -48,7 +48,6 @@ struct sib_resolver {
                                    skipped or scored coarsely */
     sib_match_model *model;
     sib_name_ctx *names;
-    sib_arena *arena;
     int ran;
     size_t npersons;
     char (*keys)[19];           /* per person; "" when unresolved */
@@ -77,7 +76,7 @@ typedef struct bsig {
 /* Working state of one run. */
 typedef struct run_state {
     sib_resolver *r;
-    const sib_person_rec *recs;
+    const sib_person_source *src;
     size_t n;
     int32_t *prov;              /* provisional person of a record, -1 */
     size_t nkp;                 /* keyed persons */
@@ -90,6 +89,7 @@ typedef struct run_state {
     int32_t *seen;              /* per person: last query that scored it */
     bsig *bsigs;                /* per item of the birth index, same order */
     double prior;               /* log2(number of keyed persons) */
+    sib_arena *arena;           /* normalised and simplified names */
 } run_state;
 
 /* A query: one unkeyed record, its forms computed once. */
@@ -100,6 +100,7 @@ typedef struct query {
     char fid[40];               /* folded broken ID, "" when none */
     char birth[12];             /* YYYYMMDD or "" */
     char town[10];
+    int64_t unit;               /* employer, 0 when none */
     int gender;                 /* 1, 2 or 0 */
     double tf_name;             /* share of persons with this name (>= 1/N) */
     int32_t best, second_p;
@@ -137,19 +138,27 @@ static int name_is_plain(const char *s)
     return 1;
 }
 
+/* Record i, read from the caller's rows. */
+static sib_person_rec rec_at(const run_state *s, size_t i)
+{
+    sib_person_rec r;
+    s->src->get(s->src->ud, i, &r);
+    return r;
+}
+
 /* Normalised name of record i (cached; NULL-safe: "" for no name). */
 static const char *rec_norm(run_state *s, size_t i)
 {
     if (s->norm[i])
         return s->norm[i];
-    const char *raw = s->recs[i].name;
+    const char *raw = rec_at(s, i).name;
     if (raw == NULL || name_is_plain(raw)) {
         s->norm[i] = raw ? raw : "";
         return s->norm[i];
     }
     char buf[NAME_CAP];
     sib_name_normalize(raw, buf, sizeof buf);
-    char *c = sib_arena_strndup(s->r->arena, buf, strlen(buf));
+    char *c = sib_arena_strndup(s->arena, buf, strlen(buf));
     s->norm[i] = c ? c : "";
     return s->norm[i];
 }
@@ -164,7 +173,7 @@ static const char *rec_simp(run_state *s, size_t i)
     sib_name_simplify(s->r->names, nm, sb, sizeof sb);
     sib_name_pinyin(s->r->names, sb, pb, sizeof pb);
     size_t ls = strlen(sb), lp = strlen(pb);
-    char *c = sib_arena_alloc(s->r->arena, ls + lp + 2);
+    char *c = sib_arena_alloc(s->arena, ls + lp + 2);
     if (c == NULL)
         return NULL;
     memcpy(c, sb, ls + 1);
@@ -217,6 +226,7 @@ static void block_free(block_index *b)
     sib_i64map_free(b->map);
     free(b->off);
     free(b->items);
+    memset(b, 0, sizeof *b);
 }
 
 /* The bucket of key: *items and its size (0 when absent). */
@@ -309,7 +319,7 @@ static void score_person(run_state *s, query *q, int32_t p)
         }
         if (q->town[0])
             ub += sib_match_level_weight(m, SIB_EV_TOWN, 1);
-        if (s->recs[q->rec].unit_id)
+        if (q->unit)
             ub += sib_match_level_weight(m, SIB_EV_UNIT, 1);
         if (q->norm[0]) {
             sib_match_get(m, SIB_EV_NAME, 1, &mm, &uu);
@@ -319,15 +329,15 @@ static void score_person(run_state *s, query *q, int32_t p)
             return;
     }
     for (int32_t j = s->poff[p]; j < s->poff[p + 1]; j++) {
-        const sib_person_rec *c = &s->recs[s->precs[j]];
-        if (q->town[0] && c->town_code && lv[SIB_EV_TOWN] != 1) {
+        sib_person_rec c = rec_at(s, (size_t)s->precs[j]);
+        if (q->town[0] && c.town_code && lv[SIB_EV_TOWN] != 1) {
             char t[10];
-            town9(c->town_code, t);
+            town9(c.town_code, t);
             if (t[0])
                 lv[SIB_EV_TOWN] = strcmp(t, q->town) == 0 ? 1 : 2;
         }
-        if (s->recs[q->rec].unit_id && c->unit_id && lv[SIB_EV_UNIT] != 1)
-            lv[SIB_EV_UNIT] = c->unit_id == s->recs[q->rec].unit_id ? 1 : 2;
+        if (q->unit && c.unit_id && lv[SIB_EV_UNIT] != 1)
+            lv[SIB_EV_UNIT] = c.unit_id == q->unit ? 1 : 2;
     }
     double w = sib_match_weight(m, lv) - s->prior;
     if (lv[SIB_EV_BIRTH] == 1) {
@@ -429,7 +439,7 @@ static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
     if (fid18)
         bound += sib_match_level_weight(m, SIB_EV_ID, 4);
     uint64_t nb = q->norm[0] ? sig_bit(fnv1a(q->norm)) : 0;
-    int64_t unit = s->recs[q->rec].unit_id;
+    int64_t unit = q->unit;
     uint64_t ub = unit ? sig_bit((uint64_t)unit * 0x9E3779B97F4A7C15ULL) : 0;
     int all = bound >= s->r->floor;
     for (int32_t k = 0; k < cnt; k++) {
@@ -528,7 +538,7 @@ static int name_block_can_matter(run_state *s, const query *q, int bd)
     double ub = sib_match_level_weight(m, SIB_EV_NAME, SIB_NAME_EXACT) + log2(uu / q->tf_name) - s->prior;
     ub += bd > 0 ? best_level_weight(m, SIB_EV_BIRTH, 2) : best_level_weight(m, SIB_EV_BIRTH, 0);
     ub += best_level_weight(m, SIB_EV_GENDER, 0) + best_level_weight(m, SIB_EV_TOWN, 0);
-    if (s->recs[q->rec].unit_id)
+    if (q->unit)
         ub += best_level_weight(m, SIB_EV_UNIT, 0);
     if (q->fid[0]) {
         size_t n = strlen(q->fid);
@@ -541,7 +551,8 @@ static int name_block_can_matter(run_state *s, const query *q, int bd)
 static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
 {
     sib_resolver *r = s->r;
-    const sib_person_rec *rec = &s->recs[i];
+    sib_person_rec rec0 = rec_at(s, i);
+    const sib_person_rec *rec = &rec0;
     query q;
     const int32_t *it;
     int32_t cnt;
@@ -569,6 +580,7 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
     else
         bd = 0;
     q.gender = parse_gender(rec->gender);
+    q.unit = rec->unit_id;
     town9(rec->town_code, q.town);
 
     if (q.fid[0])
@@ -625,22 +637,16 @@ sib_resolver *sib_resolver_new(int as_of, double auto_link, double review, sib_e
     r->names = sib_name_ctx_new(err);
     if (r->names == NULL)
         goto fail;
-    r->arena = sib_arena_new(1 << 20);
-    if (r->arena == NULL) {
-        sib_error_set(err, "resolve: out of memory");
-        goto fail;
-    }
     return r;
 fail:
     sib_resolver_free(r);
     return NULL;
 }
 
-/* Frees the working state. */
-static void run_free(run_state *s)
+/* Frees what the search for candidates needs (all but the provisional
+ * persons and their keys), before the final numbering allocates its own. */
+static void run_free_search(run_state *s)
 {
-    free(s->prov);
-    free(s->pkeys);
     free(s->poff);
     free(s->precs);
     free(s->norm);
@@ -650,16 +656,50 @@ static void run_free(run_state *s)
     sib_i64map_free(s->keymap);
     block_free(&s->birth);
     block_free(&s->names);
+    sib_arena_free(s->arena);
+    s->poff = s->precs = s->seen = NULL;
+    s->norm = NULL;
+    s->simp = NULL;
+    s->bsigs = NULL;
+    s->keymap = NULL;
+    s->arena = NULL;
+}
+
+/* Frees the working state. */
+static void run_free(run_state *s)
+{
+    run_free_search(s);
+    free(s->prov);
+    free(s->pkeys);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void array_get(const void *ud, size_t i, sib_person_rec *out)
+{
+    *out = ((const sib_person_rec *)ud)[i];
 }
 
 int sib_resolver_run(sib_resolver *r, const sib_person_rec *recs, size_t n, sib_resolution *out, sib_error *err)
 {
+    sib_person_source src = { n, array_get, recs };
+    return sib_resolver_run_source(r, &src, out, err);
+}
+
+int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_resolution *out, sib_error *err)
+{
+    size_t n = src->n;
     run_state s;
     int64_t *bkeys = NULL;
     int32_t *bitems = NULL, *final = NULL;
     size_t capkp = 1024, nkeyed = 0, nb = 0;
     int rc = SIB_ERR;
-    struct timespec t0, t1;
+    struct timespec t0;
     size_t counts[4] = {0};
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -670,21 +710,23 @@ int sib_resolver_run(sib_resolver *r, const sib_person_rec *recs, size_t n, sib_
     if (n > INT32_MAX - 1)
         return sib_error_set(err, "resolve: %zu records is more than supported", n);
     s.r = r;
-    s.recs = recs;
+    s.src = src;
     s.n = n;
     s.prov = malloc((n ? n : 1) * sizeof *s.prov);
     s.pkeys = malloc(capkp * sizeof *s.pkeys);
     s.keymap = sib_i64map_new(n / 4 + 16);
     s.norm = calloc(n ? n : 1, sizeof *s.norm);
     s.simp = calloc(n ? n : 1, sizeof *s.simp);
-    if (!s.prov || !s.pkeys || !s.keymap || !s.norm || !s.simp)
+    s.arena = sib_arena_new(1 << 20);
+    if (!s.prov || !s.pkeys || !s.keymap || !s.norm || !s.simp || !s.arena)
         goto oom;
 
     /* 1. keys */
     for (size_t i = 0; i < n; i++) {
         char key[19];
         int canon = 0;
-        sib_id_status st = sib_idnum_normalize(recs[i].id_number, r->as_of, recs[i].birth_date, key, &canon);
+        sib_person_rec ri = rec_at(&s, i);
+        sib_id_status st = sib_idnum_normalize(ri.id_number, r->as_of, ri.birth_date, key, &canon);
         out[i].id_status = (uint8_t)st;
         out[i].score = 0;
         out[i].evidence = 0;
@@ -713,6 +755,8 @@ int sib_resolver_run(sib_resolver *r, const sib_person_rec *recs, size_t n, sib_
         nkeyed++;
     }
     s.prior = log2(s.nkp > 1 ? (double)s.nkp : 2.0);
+
+    double t_keys = seconds_since(&t0);
 
     /* 2. person -> records, and the birth-date and name blocks over persons */
     s.poff = calloc(s.nkp + 1, sizeof *s.poff);
@@ -749,10 +793,10 @@ int sib_resolver_run(sib_resolver *r, const sib_person_rec *recs, size_t n, sib_
         g->names = g->units = 0;
         g->key = key64(s.pkeys[p]);
         for (int32_t j = s.poff[p]; j < s.poff[p + 1]; j++) {
-            const sib_person_rec *c = &recs[s.precs[j]];
+            int64_t unit = rec_at(&s, (size_t)s.precs[j]).unit_id;
             g->names |= sig_bit(fnv1a(rec_norm(&s, (size_t)s.precs[j])));
-            if (c->unit_id)
-                g->units |= sig_bit((uint64_t)c->unit_id * 0x9E3779B97F4A7C15ULL);
+            if (unit)
+                g->units |= sig_bit((uint64_t)unit * 0x9E3779B97F4A7C15ULL);
         }
     }
     /* names: each distinct normalised name of a person once */
@@ -775,6 +819,8 @@ int sib_resolver_run(sib_resolver *r, const sib_person_rec *recs, size_t n, sib_
     bkeys = NULL;
     bitems = NULL;
 
+    double t_blocks = seconds_since(&t0);
+
     /* 3. unkeyed records */
     int32_t qid = 0;
     size_t nunres = 0;
@@ -785,6 +831,9 @@ int sib_resolver_run(sib_resolver *r, const sib_person_rec *recs, size_t n, sib_
             goto oom;
         nunres += out[i].kind == SIB_LINK_UNRESOLVED;
     }
+
+    double t_link = seconds_since(&t0);
+    run_free_search(&s);
 
     /* 4. final numbering in order of first appearance */
     final = malloc((s.nkp ? s.nkp : 1) * sizeof *final);
@@ -812,12 +861,13 @@ int sib_resolver_run(sib_resolver *r, const sib_person_rec *recs, size_t n, sib_
     }
     for (size_t k = 0; k < r->nrev; k++)
         r->rev[k].cand = final[r->rev[k].cand];
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    sib_log_debug("resolve", "keys_seconds=%.2f blocks_seconds=%.2f link_seconds=%.2f", t_keys,
+                  t_blocks - t_keys, t_link - t_blocks);
     sib_log_info("resolve", "records=%zu persons=%zu keyed_persons=%zu exact=%zu normalized=%zu probable=%zu "
                  "unresolved=%zu review=%zu seconds=%.2f",
                  n, r->npersons, s.nkp, counts[SIB_LINK_EXACT], counts[SIB_LINK_NORMALIZED],
                  counts[SIB_LINK_PROBABLE], counts[SIB_LINK_UNRESOLVED], r->nrev,
-                 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+                 seconds_since(&t0));
     rc = SIB_OK;
     goto done;
 oom:
@@ -889,7 +939,6 @@ void sib_resolver_free(sib_resolver *r)
         return;
     sib_match_model_free(r->model);
     sib_name_ctx_free(r->names);
-    sib_arena_free(r->arena);
     free(r->keys);
     free(r->first);
     free(r->rev);

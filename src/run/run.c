@@ -38,10 +38,10 @@ typedef struct run_ctx {
     char started_at[32];
     char staging[4096];
     sib_source *src;
-    sib_person_rec *recs;
-    sib_resolution *res;
-    size_t nrecs;
-    int32_t *enr_rec, *pop_rec;
+    sib_resolution *res;                /* per resolved record */
+    size_t nrecs, nrecs_enr;            /* records; the first nrecs_enr are enrollments */
+    int32_t *rec_row;                   /* per record: its enrollment or population row */
+    int32_t *enr_rec, *pop_rec;         /* per row: its record, -1 when not resolved */
     sib_resolver *resolver;
     sib_arena *arena;
     sib_persons persons;
@@ -72,7 +72,7 @@ static void ctx_free(run_ctx *c)
     free(c->enr_rec);
     free(c->pop_rec);
     free(c->res);
-    free(c->recs);
+    free(c->rec_row);
     sib_source_free(c->src);
     sib_db_free(c->rdb);
     sib_db_free(c->wdb);
@@ -108,11 +108,32 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Logs how long the stage that started at *t0 took and restarts the clock. */
+/* Resident and peak resident memory of this process, in MiB (0 when
+ * /proc is not there). */
+static void memory_mib(long *rss, long *peak)
+{
+    *rss = *peak = 0;
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            *rss = strtol(line + 6, NULL, 10) >> 10;
+        else if (strncmp(line, "VmHWM:", 6) == 0)
+            *peak = strtol(line + 6, NULL, 10) >> 10;
+    }
+    fclose(f);
+}
+
+/* Logs how long the stage that started at *t0 took, and the memory, and
+ * restarts the clock. */
 static void lap(const char *stage, double *t0)
 {
     double t = now_s();
-    sib_log_info(stage, "seconds=%.2f", t - *t0);
+    long rss, peak;
+    memory_mib(&rss, &peak);
+    sib_log_info(stage, "seconds=%.2f rss_mib=%ld peak_rss_mib=%ld", t - *t0, rss, peak);
     *t0 = t;
 }
 
@@ -233,38 +254,52 @@ static void employer_warnings(run_ctx *c)
     }
 }
 
+/* Resolution record i, read from its source row (sib_person_source.get). */
+static void rec_get(const void *ud, size_t i, sib_person_rec *out)
+{
+    const run_ctx *c = ud;
+    const sib_source *s = c->src;
+    if (i < c->nrecs_enr) {
+        const sib_enrollment *e = &s->enr[c->rec_row[i]];
+        *out = (sib_person_rec){ .source = SIB_SRC_ENROLLMENT, .source_id = e->id, .id_number = e->id_number,
+                                 .name = e->name, .gender = e->gender, .birth_date = e->birth_date,
+                                 .town_code = e->town_code, .unit_id = e->unit_id };
+    } else {
+        const sib_population *p = &s->pop[c->rec_row[i]];
+        *out = (sib_person_rec){ .source = SIB_SRC_POPULATION, .source_id = p->id, .id_number = p->id_number,
+                                 .name = p->name, .gender = p->gender, .birth_date = p->birth_date,
+                                 .town_code = p->town_code, .unit_id = 0 };
+    }
+}
+
 static int resolve(run_ctx *c, sib_error *err)
 {
     sib_source *s = c->src;
     size_t cap = s->nenr + s->npop;
-    c->recs = calloc(cap ? cap : 1, sizeof *c->recs);
+    c->rec_row = malloc((cap ? cap : 1) * sizeof *c->rec_row);
     c->res = calloc(cap ? cap : 1, sizeof *c->res);
     c->enr_rec = malloc((s->nenr ? s->nenr : 1) * sizeof *c->enr_rec);
     c->pop_rec = malloc((s->npop ? s->npop : 1) * sizeof *c->pop_rec);
-    if (!c->recs || !c->res || !c->enr_rec || !c->pop_rec)
+    if (!c->rec_row || !c->res || !c->enr_rec || !c->pop_rec)
         return sib_error_set(err, "resolve: out of memory");
     for (size_t i = 0; i < s->nenr; i++) {
-        const sib_enrollment *e = &s->enr[i];
         c->enr_rec[i] = -1;
-        if (e->state != SIB_ROW_USABLE)
+        if (s->enr[i].state != SIB_ROW_USABLE)
             continue;
         c->enr_rec[i] = (int32_t)c->nrecs;
-        c->recs[c->nrecs++] = (sib_person_rec){ .source = SIB_SRC_ENROLLMENT, .source_id = e->id,
-            .id_number = e->id_number, .name = e->name, .gender = e->gender, .birth_date = e->birth_date,
-            .town_code = e->town_code, .unit_id = e->unit_id };
+        c->rec_row[c->nrecs++] = (int32_t)i;
     }
+    c->nrecs_enr = c->nrecs;
     for (size_t i = 0; i < s->npop; i++) {
-        const sib_population *p = &s->pop[i];
         c->pop_rec[i] = -1;
-        if (p->state != SIB_ROW_USABLE)
+        if (s->pop[i].state != SIB_ROW_USABLE)
             continue;
         c->pop_rec[i] = (int32_t)c->nrecs;
-        c->recs[c->nrecs++] = (sib_person_rec){ .source = SIB_SRC_POPULATION, .source_id = p->id,
-            .id_number = p->id_number, .name = p->name, .gender = p->gender, .birth_date = p->birth_date,
-            .town_code = p->town_code, .unit_id = 0 };
+        c->rec_row[c->nrecs++] = (int32_t)i;
     }
+    sib_person_source recs = { c->nrecs, rec_get, c };
     c->resolver = sib_resolver_new(s->as_of, c->o->cfg->match_auto, c->o->cfg->match_review, err);
-    if (!c->resolver || sib_resolver_run(c->resolver, c->recs, c->nrecs, c->res, err) != SIB_OK)
+    if (!c->resolver || sib_resolver_run_source(c->resolver, &recs, c->res, err) != SIB_OK)
         return sib_error_prefix(err, "resolve");
 
     /* the persons */
@@ -287,15 +322,15 @@ static int resolve(run_ctx *c, sib_error *err)
             P->birth[p] = sib_idnum_birth(key);
             c->rstats.keyed++;
         } else {
-            int64_t first = sib_resolver_person_first_record(c->resolver, (int32_t)p);
-            const sib_person_rec *r = &c->recs[first];
+            sib_person_rec r;
+            rec_get(c, (size_t)sib_resolver_person_first_record(c->resolver, (int32_t)p), &r);
             char buf[64];
             int n = snprintf(buf, sizeof buf, "UNRESOLVED-%s-%lld",
-                             r->source == SIB_SRC_ENROLLMENT ? "enrollment" : "population", (long long)r->source_id);
+                             r.source == SIB_SRC_ENROLLMENT ? "enrollment" : "population", (long long)r.source_id);
             P->ref[p] = sib_arena_strndup(c->arena, buf, (size_t)n);
             if (!P->ref[p])
                 return sib_error_set(err, "resolve: out of memory");
-            P->birth[p] = r->birth_date;
+            P->birth[p] = r.birth_date;
             c->rstats.unresolved++;
         }
     }
@@ -355,6 +390,7 @@ typedef struct resolve_job {
     int rc;
     sib_error err;
     double seconds;
+    long rss;               /* MiB when resolution ended */
 } resolve_job;
 
 /* The resolve stage on its own thread, while the contributions stream. */
@@ -365,6 +401,8 @@ static void *resolve_main(void *ud)
     employer_warnings(j->c);
     j->rc = resolve(j->c, &j->err);
     j->seconds = now_s() - t0;
+    long peak;
+    memory_mib(&j->rss, &peak);
     return NULL;
 }
 
@@ -380,6 +418,9 @@ static int compute(run_ctx *c, sib_error *err)
     c->src = sib_source_open(c->rdb, o->as_of, o->stop, err);
     if (!c->src)
         return SIB_ERR;
+    long rss, peak;
+    memory_mib(&rss, &peak);
+    sib_log_info("read", "rolls_seconds=%.2f rss_mib=%ld", now_s() - t0, rss);
     resolve_job job = { .c = c };
     pthread_t thread;
     int threaded = pthread_create(&thread, NULL, resolve_main, &job) == 0;
@@ -394,22 +435,23 @@ static int compute(run_ctx *c, sib_error *err)
         *err = job.err;
         return SIB_ERR;
     }
-    sib_log_info("resolve", "seconds=%.2f overlapped_with=read", job.seconds);
+    sib_log_info("resolve", "seconds=%.2f overlapped_with=read rss_mib=%ld", job.seconds, job.rss);
     lap("read", &t0);
     failpoint("after_read");
     if (guard(c, err) != SIB_OK || check_stop(c, err) != SIB_OK)
         return SIB_ERR;
     if (sib_dedup_run(c->src, c->persons.n, c->persons.deceased, o->cfg, &c->dedup, err) != SIB_OK)
         return SIB_ERR;
+    sib_source_drop_paid(c->src);        /* folded into the person-schemes */
     lap("dedup", &t0);
     if (sib_conflict_run(c->dedup, c->src, c->rdb, &c->conflicts, err) != SIB_OK ||
-        sib_source_finish(c->rdb, err) != SIB_OK || check_stop(c, err) != SIB_OK)
+        sib_source_finish(c->src, c->rdb, err) != SIB_OK || check_stop(c, err) != SIB_OK)
         return SIB_ERR;
+    sib_dedup_drop_paid(c->dedup);
     lap("conflict", &t0);
     if (sib_clearing_flag(c->src, c->dedup, &c->persons, o->cfg, &c->flags, err) != SIB_OK)
         return SIB_ERR;
     lap("clearing", &t0);
-    sib_log_info("run", "memory_mb=%zu", sib_source_bytes(c->src) >> 20);
     return SIB_OK;
 }
 
@@ -436,8 +478,8 @@ static int publish(run_ctx *c, int replace_from, sib_error *err)
         return SIB_ERR;
     lap("extract", &t0);
 
-    sib_store_input st = { .run_id = c->run_id, .src = c->src, .persons = &c->persons, .recs = c->recs,
-                           .res = c->res, .enr_rec = c->enr_rec, .pop_rec = c->pop_rec,
+    sib_store_input st = { .run_id = c->run_id, .src = c->src, .persons = &c->persons,
+                           .res = c->res, .rec_row = c->rec_row, .nrecs_enr = c->nrecs_enr, .enr_rec = c->enr_rec, .pop_rec = c->pop_rec,
                            .resolver = c->resolver, .dedup = c->dedup, .conflicts = c->conflicts,
                            .emp_warn = c->emp_warn };
     if (sib_store_results(c->wdb, &st, err) != SIB_OK)

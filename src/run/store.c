@@ -58,9 +58,8 @@ static int copy_end(copy_out *c, sib_error *err)
     return rc == SIB_OK ? SIB_OK : sib_error_prefix(err, "storing %s", c->table);
 }
 
-static void put_link(sib_buf *b, const sib_person_rec *r, const sib_resolution *res)
+static void put_link(sib_buf *b, const sib_resolution *res)
 {
-    (void)r;
     char ev[256];
     sib_buf_printf(b, "%s\t%s\t", link_kinds[res->kind],
                    res->id_status ? sib_idnum_reason((sib_id_status)res->id_status) : "valid");
@@ -106,7 +105,7 @@ static int store_enrollment_links(sib_db *db, const sib_store_input *in, sib_err
         sib_buf_printf(&c.b, "%lld\t%lld\t", (long long)in->run_id, (long long)e->id);
         if (ri >= 0) {
             sib_buf_printf(&c.b, "%d\t%s\t", e->person, e->state == SIB_ROW_USABLE ? "t" : "f");
-            put_link(&c.b, &in->recs[ri], &in->res[ri]);
+            put_link(&c.b, &in->res[ri]);
         } else {
             sib_buf_puts(&c.b, "\\N\tf\t\\N\tnot_checked\t\\N\t\\N");
         }
@@ -133,7 +132,7 @@ static int store_population_links(sib_db *db, const sib_store_input *in, sib_err
         sib_buf_printf(&c.b, "%lld\t%lld\t", (long long)in->run_id, (long long)p->id);
         if (ri >= 0) {
             sib_buf_printf(&c.b, "%d\t", p->person);
-            put_link(&c.b, &in->recs[ri], &in->res[ri]);
+            put_link(&c.b, &in->res[ri]);
         } else {
             sib_buf_puts(&c.b, "\\N\t\\N\tnot_checked\t\\N\t\\N");
         }
@@ -205,10 +204,10 @@ static int store_review(sib_db *db, const sib_store_input *in, sib_error *err)
         uint32_t evidence;
         char ev[256];
         sib_resolver_review(in->resolver, i, &rec, &cand, &score, &evidence);
-        const sib_person_rec *r = &in->recs[rec];
+        int enr = rec < in->nrecs_enr;
+        int64_t id = enr ? in->src->enr[in->rec_row[rec]].id : in->src->pop[in->rec_row[rec]].id;
         sib_buf_printf(&c.b, "%lld\t%s\t%lld\t%d\t%.3f\t", (long long)in->run_id,
-                       r->source == SIB_SRC_ENROLLMENT ? "enrollment" : "population",
-                       (long long)r->source_id, cand, (double)score);
+                       enr ? "enrollment" : "population", (long long)id, cand, (double)score);
         sib_copy_field(&c.b, sib_resolver_evidence_text(evidence, ev, sizeof ev));
         sib_buf_puts(&c.b, "\n");
         if (copy_row_done(&c, err) != SIB_OK)

@@ -11,15 +11,18 @@
 
 static sib_source src;
 static sib_enrollment enr[16];
+static sib_months paid[16];
 static sib_config cfg;
 
 static void setup(void)
 {
     memset(&src, 0, sizeof src);
     memset(enr, 0, sizeof enr);
+    memset(paid, 0, sizeof paid);
     sib_config_defaults(&cfg);
     src.as_of = A;
     src.enr = enr;
+    src.paid = paid;
 }
 
 /* An enrollment of person p in scheme s; paid months [from, to] (0 = never). */
@@ -38,7 +41,7 @@ static sib_enrollment *add(int p, int s, int start, int end, int status, int pai
     e->worker_category = "employee";
     if (paid_from)
         for (int m = sib_month_index(paid_from); m <= sib_month_index(paid_to); m++) {
-            sib_months_add(&e->paid, sib_month_index(A), m);
+            sib_months_add(&paid[src.nenr - 1], sib_month_index(A), m);
             e->last_paid = sib_month_from_index(m);
         }
     return e;
@@ -55,7 +58,7 @@ static sib_dedup *run(const uint8_t *deceased)
 static void teardown(void)
 {
     for (size_t i = 0; i < src.nenr; i++)
-        sib_months_clear(&enr[i].paid);
+        sib_months_clear(&paid[i]);
 }
 
 TestSuite(unit_dedup, .init = setup, .fini = teardown);
@@ -203,5 +206,29 @@ Test(unit_dedup, town_rule_and_12_digit_codes)
     sib_dedup *d = run(NULL);
     cr_assert_str_eq(d->ps[0].town, "350581102");
     cr_assert_str_eq(d->ps[1].town, "unknown");
+    sib_dedup_free(d);
+}
+
+Test(unit_dedup, paid_months_kept_only_where_schemes_can_conflict)
+{
+    add(0, SIB_S110, 202001, 0, 1, 202401, 202412);
+    add(0, SIB_S170, 202001, 0, 1, 202406, 202512);
+    add(0, SIB_S170, 201801, 201912, 3, 201801, 201812);   /* a second 170 row: its months join the union */
+    add(1, SIB_S170, 202001, 0, 1, 202401, 202512);         /* resident pension only: cannot conflict */
+    add(2, SIB_S110, 202001, 0, 1, 202401, 202412);         /* 110 with 120: can conflict */
+    add(2, SIB_S120, 202001, 0, 1, 202406, 202412);
+    sib_dedup *d = run(NULL);
+    cr_assert_eq(d->nps, 5);
+    const int a = sib_month_index(A);
+    const sib_months *p110 = sib_dedup_paid(d, 0), *p170 = sib_dedup_paid(d, 1), *other = sib_dedup_paid(d, 2);
+    cr_assert(sib_months_has(p110, a, sib_month_index(202412)));
+    cr_assert_not(sib_months_has(p110, a, sib_month_index(202501)));
+    cr_assert(sib_months_has(p170, a, sib_month_index(202512)));
+    cr_assert(sib_months_has(p170, a, sib_month_index(201801)), "union over the scheme's rows");
+    cr_assert_not(sib_months_has(other, a, sib_month_index(202406)), "not kept for one pension scheme");
+    cr_assert(sib_months_has(sib_dedup_paid(d, 4), a, sib_month_index(202406)), "kept for 110 with 120");
+    cr_assert_eq(d->npaid, 4);
+    sib_dedup_drop_paid(d);
+    cr_assert_not(sib_months_has(sib_dedup_paid(d, 1), a, sib_month_index(202512)), "dropped");
     sib_dedup_free(d);
 }

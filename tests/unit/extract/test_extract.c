@@ -14,6 +14,7 @@
 
 static sib_source src;
 static sib_enrollment enr[8];
+static sib_months paid[8];
 static sib_population pop[2];
 static sib_config cfg;
 static sib_dedup *dd;
@@ -40,7 +41,7 @@ static sib_enrollment *add(int p, int s, const char *town, int start, int status
     e->name = "王=伟";
     e->gender = "1";
     if (paid_to) {
-        sib_months_add(&e->paid, sib_month_index(A), sib_month_index(paid_to));
+        sib_months_add(&paid[src.nenr - 1], sib_month_index(A), sib_month_index(paid_to));
         e->last_paid = paid_to;
         e->sum12 = 123456;
     }
@@ -50,9 +51,11 @@ static sib_enrollment *add(int p, int s, const char *town, int start, int status
 static void setup(void)
 {
     memset(&src, 0, sizeof src);
+    memset(paid, 0, sizeof paid);
     sib_config_defaults(&cfg);
     src.as_of = A;
     src.enr = enr;
+    src.paid = paid;
     add(0, SIB_S110, "350581002", 202001, 1, 202512);          /* contributing, 凤里 */
     add(1, SIB_S110, "350581001000", 202001, 1, 202501)->name = "=cmd|' /C calc";  /* lapsed, 湖滨 (12-digit) */
     add(1, SIB_S110, "350581001", 202003, 3, 0);               /* its duplicate */
@@ -78,7 +81,7 @@ static void teardown(void)
 {
     sib_dedup_free(dd);
     for (size_t i = 0; i < src.nenr; i++)
-        sib_months_clear(&enr[i].paid);
+        sib_months_clear(&paid[i]);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);

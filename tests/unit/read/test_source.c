@@ -47,3 +47,36 @@ Test(unit_source, months_window_and_old)
     sib_months_clear(&y);
     sib_months_clear(&u);
 }
+
+static int nseen;
+
+static void count(int idx, void *ud)
+{
+    (void)idx;
+    (void)ud;
+    nseen++;
+}
+
+Test(unit_source, long_history_grows_and_stays_sorted)
+{
+    const int a = sib_month_index(202512);
+    sib_months x = { 0 }, y = { 0 };
+    /* 40 months older than the window, added out of order: the list grows past its first capacity */
+    for (int k = 0; k < 40; k++) {
+        int m = a - 200 - (k * 17) % 40;
+        cr_assert_eq(sib_months_add(&x, a, m), 1, "month %d once", m);
+    }
+    cr_assert_eq(sib_months_add(&x, a, a - 200), 0, "already there");
+    for (int k = 0; k < 40; k++)
+        cr_assert(sib_months_has(&x, a, a - 200 - k));
+    cr_assert_not(sib_months_has(&x, a, a - 240));
+    cr_assert_not(sib_months_has(&y, a, a - 200), "an empty set has no old months");
+    for (int k = 0; k < 40; k += 2)
+        sib_months_add(&y, a, a - 200 - k);
+    nseen = 0;
+    sib_months_intersect(&x, &y, a, count, NULL);
+    cr_assert_eq(nseen, 20);
+    sib_months_clear(&x);
+    sib_months_clear(&y);
+    cr_assert_null(x.old);
+}

@@ -1,0 +1,68 @@
+/* Unit tests: common/arena — string pool and int64 map. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "common/error.h"
+
+Test(unit_arena, pool_keeps_one_copy_per_value)
+{
+    sib_arena *a = sib_arena_new(4096);
+    sib_strpool *p = sib_strpool_new(a);
+    cr_assert_not_null(p);
+    const char *x = sib_strpool_get(p, "350581001xyz", 9);
+    cr_assert_str_eq(x, "350581001");
+    cr_assert_eq(sib_strpool_get(p, "350581001", 9), x, "the same value, the same copy");
+    cr_assert_neq(sib_strpool_get(p, "35058100", 8), x, "a prefix is another value");
+    cr_assert_str_eq(sib_strpool_get(p, "", 0), "");
+    /* enough values to grow the table several times; all stay found */
+    const char *seen[500];
+    for (int i = 0; i < 500; i++) {
+        char buf[16];
+        int n = snprintf(buf, sizeof buf, "v%d", i);
+        seen[i] = sib_strpool_get(p, buf, (size_t)n);
+        cr_assert_str_eq(seen[i], buf);
+    }
+    for (int i = 0; i < 500; i++) {
+        char buf[16];
+        int n = snprintf(buf, sizeof buf, "v%d", i);
+        cr_assert_eq(sib_strpool_get(p, buf, (size_t)n), seen[i]);
+    }
+    sib_strpool_free(p);
+    sib_arena_free(a);
+}
+
+Test(unit_arena, map_sized_for_its_count)
+{
+    sib_i64map *m = sib_i64map_new(1000);
+    for (int64_t k = 0; k < 5000; k++)
+        cr_assert_eq(sib_i64map_put(m, k * 7919 - 100000, (int32_t)k), SIB_OK);
+    cr_assert_eq(sib_i64map_count(m), 5000);
+    for (int64_t k = 0; k < 5000; k++)
+        cr_assert_eq(sib_i64map_get(m, k * 7919 - 100000), k);
+    cr_assert_eq(sib_i64map_get(m, 1), -1);
+    sib_i64map_free(m);
+}
+
+Test(unit_arena, strings_packed_blocks_aligned)
+{
+    sib_arena *a = sib_arena_new(4096);
+    char *s1 = sib_arena_strndup(a, "abc", 3);
+    char *s2 = sib_arena_strndup(a, "de", 2);
+    cr_assert_eq(s2, s1 + 4, "strings are packed");
+    void *b = sib_arena_alloc(a, 16);
+    cr_assert_eq((uintptr_t)b % 8, 0, "blocks stay 8-byte aligned");
+    /* a chunk filled to its end: the next block goes to a new chunk */
+    for (int i = 0; i < 2000; i++) {
+        char *s = sib_arena_strndup(a, "xyz", i % 4);
+        cr_assert_not_null(s);
+        void *q = sib_arena_alloc(a, 8);
+        cr_assert_eq((uintptr_t)q % 8, 0);
+        memset(q, 0xab, 8);
+    }
+    cr_assert_str_eq(s1, "abc");
+    cr_assert_str_eq(s2, "de");
+    sib_arena_free(a);
+}
