@@ -64,10 +64,9 @@ typedef struct block_index {
     int32_t nb;
 } block_index;
 
-/* What the birth-date block scan needs of a person without touching its
+/* What the candidate search needs of a person without touching its
  * records: 64-bit signatures of its names and employers (one bit per value
- * hash) and its key. Laid out in block order, so a block is one sequential
- * read. */
+ * hash: a missing bit proves the value absent) and its key. Per person. */
 typedef struct bsig {
     uint64_t names, units;
     int64_t key;
@@ -87,8 +86,9 @@ typedef struct run_state {
     sib_i64map *keymap;         /* key (first 17 digits) -> person */
     block_index birth, names;
     int32_t *seen;              /* per person: last query that scored it */
-    bsig *bsigs;                /* per item of the birth index, same order */
+    bsig *bsigs;                /* per keyed person */
     double prior;               /* log2(number of keyed persons) */
+    double name_inexact_w;      /* best name weight short of exact (>= 0) */
     sib_arena *arena;           /* normalised and simplified names */
 } run_state;
 
@@ -101,6 +101,7 @@ typedef struct query {
     char birth[12];             /* YYYYMMDD or "" */
     char town[10];
     int64_t unit;               /* employer, 0 when none */
+    uint64_t name_bit, unit_bit;    /* signature bits of norm and unit (0 when none) */
     int gender;                 /* 1, 2 or 0 */
     double tf_name;             /* share of persons with this name (>= 1/N) */
     int32_t best, second_p;
@@ -317,13 +318,17 @@ static void score_person(run_state *s, query *q, int32_t p)
             sib_match_get(m, SIB_EV_BIRTH, 1, &mm, &uu);
             ub += log2(uu / ((bc > 0 ? bc : 1) / (double)s->nkp));
         }
+        /* the signatures prove a name or employer absent: then no exact agreement */
+        const bsig *g = &s->bsigs[p];
         if (q->town[0])
             ub += sib_match_level_weight(m, SIB_EV_TOWN, 1);
-        if (q->unit)
+        if (q->unit && (g->units & q->unit_bit))
             ub += sib_match_level_weight(m, SIB_EV_UNIT, 1);
-        if (q->norm[0]) {
+        if (q->norm[0] && (g->names & q->name_bit)) {
             sib_match_get(m, SIB_EV_NAME, 1, &mm, &uu);
             ub += log2(mm / q->tf_name);
+        } else if (q->norm[0]) {
+            ub += s->name_inexact_w;
         }
         if (ub < s->r->floor)
             return;
@@ -429,7 +434,6 @@ static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
     int32_t cnt = block_get(&s->birth, bd, &it);
     if (cnt == 0)
         return;
-    const bsig *g = s->bsigs + (it - s->birth.items);
     double mm, uu;
     sib_match_get(m, SIB_EV_BIRTH, 1, &mm, &uu);
     double bound = log2(mm / ((double)cnt / (double)s->nkp)) - s->prior +
@@ -438,12 +442,11 @@ static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
     int fid18 = strlen(q->fid) == 18;
     if (fid18)
         bound += sib_match_level_weight(m, SIB_EV_ID, 4);
-    uint64_t nb = q->norm[0] ? sig_bit(fnv1a(q->norm)) : 0;
-    int64_t unit = q->unit;
-    uint64_t ub = unit ? sig_bit((uint64_t)unit * 0x9E3779B97F4A7C15ULL) : 0;
     int all = bound >= s->r->floor;
     for (int32_t k = 0; k < cnt; k++) {
-        if (all || (g[k].names & nb) || (g[k].units & ub) || (fid18 && key_hamming(g[k].key, q->fid) <= 4))
+        const bsig *g = &s->bsigs[it[k]];
+        if (all || (g->names & q->name_bit) || (g->units & q->unit_bit) ||
+            (fid18 && key_hamming(g->key, q->fid) <= 4))
             consider(s, q, qid, it[k]);
     }
 }
@@ -523,28 +526,64 @@ static double best_level_weight(const sib_match_model *m, size_t f, int from)
     return best;
 }
 
-/* 1 when a person found only through the exact-name block could still reach
- * the floor. Such a person was not met by the birth-date scan (so its birth
- * date is not the query's) nor by the one-edit ID lookup, which bounds its
- * birth and ID levels; everything else is taken at its best. Common names
- * weigh little, so for them the (large) block is skipped without changing
- * any result — this keeps resolution from growing with the square of the
- * population. */
-static int name_block_can_matter(run_state *s, const query *q, int bd)
+/* Character histogram of an ID (digits, X, anything else). Half the L1
+ * distance of two histograms is a lower bound of the edit distance (a
+ * substitution moves 2, an insertion or deletion 1, a transposition 0). */
+static void id_hist(const char *id, int h[12])
+{
+    memset(h, 0, 12 * sizeof *h);
+    for (; *id; id++)
+        h[*id >= '0' && *id <= '9' ? *id - '0' : *id == 'X' ? 10 : 11]++;
+}
+
+static int id_far(const int qh[12], const char *key)
+{
+    int h[12], d = 0;
+    id_hist(key, h);
+    for (int c = 0; c < 12; c++)
+        d += abs(h[c] - qh[c]);
+    return d > 4;               /* edit distance > 2: IDNUM level 4 */
+}
+
+/* Scans the exact-name block. A person found only there was not met by the
+ * birth-date scan (so its birth date is not the query's) nor by the one-edit
+ * ID lookup, which bounds its birth and ID levels; everything else is taken
+ * at its best. Common names weigh little, so for them the (large) block is
+ * skipped as a whole, and within a block a person is skipped when its
+ * employer signature or its key's characters prove the best weight out of
+ * reach — neither changes any result, and both keep resolution from growing
+ * with the square of the population. */
+static void scan_name(run_state *s, query *q, int32_t qid, int bd)
 {
     const sib_match_model *m = s->r->model;
     double mm, uu;
     sib_match_get(m, SIB_EV_NAME, 1, &mm, &uu);
-    double ub = sib_match_level_weight(m, SIB_EV_NAME, SIB_NAME_EXACT) + log2(uu / q->tf_name) - s->prior;
-    ub += bd > 0 ? best_level_weight(m, SIB_EV_BIRTH, 2) : best_level_weight(m, SIB_EV_BIRTH, 0);
-    ub += best_level_weight(m, SIB_EV_GENDER, 0) + best_level_weight(m, SIB_EV_TOWN, 0);
-    if (q->unit)
-        ub += best_level_weight(m, SIB_EV_UNIT, 0);
+    double base = sib_match_level_weight(m, SIB_EV_NAME, SIB_NAME_EXACT) + log2(uu / q->tf_name) - s->prior;
+    base += bd > 0 ? best_level_weight(m, SIB_EV_BIRTH, 2) : best_level_weight(m, SIB_EV_BIRTH, 0);
+    base += best_level_weight(m, SIB_EV_GENDER, 0) + best_level_weight(m, SIB_EV_TOWN, 0);
+    double unit_w = q->unit ? best_level_weight(m, SIB_EV_UNIT, 0) : 0.0;
+    double id_best = 0.0, id_far_w = 0.0;
+    int qh[12];
     if (q->fid[0]) {
         size_t n = strlen(q->fid);
-        ub += best_level_weight(m, SIB_EV_ID, n >= 17 && n <= 19 ? 3 : 1);
+        id_best = best_level_weight(m, SIB_EV_ID, n >= 17 && n <= 19 ? 3 : 1);
+        id_far_w = sib_match_level_weight(m, SIB_EV_ID, 4);
+        id_hist(q->fid, qh);
     }
-    return ub >= s->r->floor;
+    const double floor = s->r->floor;
+    if (base + unit_w + id_best < floor)
+        return;
+    const int32_t *it;
+    int32_t cnt = block_get(&s->names, (int64_t)fnv1a(q->norm), &it);
+    for (int32_t k = 0; k < cnt; k++) {
+        int32_t p = it[k];
+        double ub = base + ((s->bsigs[p].units & q->unit_bit) ? unit_w : 0.0);
+        if (ub + id_best < floor)
+            continue;
+        if (ub + id_far_w < floor && id_far(qh, s->pkeys[p]))
+            continue;
+        consider(s, q, qid, p);
+    }
 }
 
 /* Resolves one unkeyed record: sets out and s->prov[i] (probable person). */
@@ -581,17 +620,16 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
         bd = 0;
     q.gender = parse_gender(rec->gender);
     q.unit = rec->unit_id;
+    q.name_bit = q.norm[0] ? sig_bit(fnv1a(q.norm)) : 0;
+    q.unit_bit = q.unit ? sig_bit((uint64_t)q.unit * 0x9E3779B97F4A7C15ULL) : 0;
     town9(rec->town_code, q.town);
 
     if (q.fid[0])
         id_neighbours(s, &q, qid);
     if (bd > 0)
         scan_birth(s, &q, qid, bd);
-    if (q.norm[0] && name_block_can_matter(s, &q, bd)) {
-        cnt = block_get(&s->names, (int64_t)fnv1a(q.norm), &it);
-        for (int32_t k = 0; k < cnt; k++)
-            consider(s, &q, qid, it[k]);
-    }
+    if (q.norm[0])
+        scan_name(s, &q, qid, bd);
 
     out->kind = SIB_LINK_UNRESOLVED;
     out->score = 0;
@@ -755,6 +793,7 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
         nkeyed++;
     }
     s.prior = log2(s.nkp > 1 ? (double)s.nkp : 2.0);
+    s.name_inexact_w = fmax(0.0, best_level_weight(r->model, SIB_EV_NAME, SIB_NAME_SIMPLIFIED));
 
     double t_keys = seconds_since(&t0);
 
@@ -787,9 +826,8 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     s.bsigs = malloc((s.nkp ? s.nkp : 1) * sizeof *s.bsigs);
     if (s.bsigs == NULL)
         goto oom;
-    for (size_t k = 0; k < s.nkp; k++) {
-        int32_t p = s.birth.items[k];
-        bsig *g = &s.bsigs[k];
+    for (size_t p = 0; p < s.nkp; p++) {
+        bsig *g = &s.bsigs[p];
         g->names = g->units = 0;
         g->key = key64(s.pkeys[p]);
         for (int32_t j = s.poff[p]; j < s.poff[p + 1]; j++) {
