@@ -49,11 +49,26 @@ int sib_date_valid(long d)
            day <= days_in_month((int)y, (int)m);
 }
 
+static int isdig(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 int sib_date_parse(const char *s)
 {
     if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
         return 0;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    int y, m, d;
+    if (s[10] == '\0' && isdig(s[0]) && isdig(s[1]) && isdig(s[2]) && isdig(s[3]) && isdig(s[5]) &&
+        isdig(s[6]) && isdig(s[8]) && isdig(s[9])) {     /* YYYY-MM-DD, as COPY sends dates */
+        y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        m = (s[5] - '0') * 10 + (s[6] - '0');
+        d = (s[8] - '0') * 10 + (s[9] - '0');
+    } else {
+        y = atoi(s);
+        m = atoi(s + 5);
+        d = atoi(s + 8);
+    }
     long v = (long)y * 10000 + m * 100 + d;
     return sib_date_valid(v) ? (int)v : 0;
 }

@@ -177,8 +177,18 @@ static long parse_long(const char *s, int *ok)
         *ok = 0;
         return 0;
     }
+    /* fast path: up to 18 plain digits (what COPY sends for integers) */
+    long v = 0;
+    const char *p = s + (*s == '-');
+    int n = 0;
+    while (p[n] >= '0' && p[n] <= '9' && n < 18)
+        v = v * 10 + (p[n++] - '0');
+    if (n > 0 && p[n] == '\0') {
+        *ok = 1;
+        return *s == '-' ? -v : v;
+    }
     char *end;
-    long v = strtol(s, &end, 10);
+    v = strtol(s, &end, 10);
     *ok = (end != s && *end == '\0');
     return v;
 }

@@ -39,6 +39,8 @@ Test(unit_month, parse_and_format)
     cr_assert_eq(sib_date_parse("2025-02-28"), 20250228);
     cr_assert_eq(sib_date_parse(NULL), 0);
     cr_assert_eq(sib_date_parse("junk"), 0);
+    cr_assert_eq(sib_date_parse("2025-02-30"), 0, "no such day");
+    cr_assert_eq(sib_date_parse("2024-02-29 BC"), 20240229, "the slow path reads the same date");
     char buf[8];
     sib_month_format(202503, buf);
     cr_assert_str_eq(buf, "2025-03");
