@@ -200,9 +200,10 @@ run() {
     awk -F': ' '/Maximum resident/ { printf "%.0f\n", $2 / 1024 }' "$WORK/$tag.run.$i.time" >>"$WORK/$tag.rss"
 }
 
-# stage_seconds LOG — "stage seconds" lines of the run's per-stage totals.
+# stage_seconds LOG — "stage seconds" lines of the run's per-stage totals
+# (a stage's line: stage=X seconds=Y, then other fields such as rss_mib=).
 stage_seconds() {
-    sed -n 's/.* stage=\([a-z_]*\) seconds=\([0-9.]*\)$/\1 \2/p' "$1"
+    sed -n 's/.* stage=\([a-z_]*\) seconds=\([0-9.]*\).*/\1 \2/p' "$1"
 }
 
 # median_run TAG — index of the run whose time is the median (lower middle).

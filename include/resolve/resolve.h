@@ -31,8 +31,10 @@
  *    own unresolved person. Unresolved records are never merged.
  *    Candidates that cannot reach min(review, auto_link - margin) even with
  *    every unread field agreeing are skipped before their records are read
- *    (an upper bound from the key alone), which keeps the birth-date blocks
- *    cheap; this changes no decision.
+ *    (an upper bound from the key and the person's name and employer
+ *    signatures; in the name block also a lower bound of the ID edit
+ *    distance from character counts), which keeps the blocks cheap; this
+ *    changes no decision.
  * Persons are numbered in the order of their first record in recs.
  */
 #ifndef SIB_RESOLVE_RESOLVE_H
