@@ -325,6 +325,39 @@ static int render_towns(sib_buf *b, const sib_report_model *m)
     return bad;
 }
 
+/* A KPI tile: a label, one big value (a manifest number or money string,
+ * or a value computed here), an optional unit after it, and a small line of
+ * "text value" parts. */
+typedef struct kpi_tile {
+    const char *label;
+    const char *path;           /* data-key of the value */
+    const char *value;          /* formatted value, or NULL: read path from the manifest */
+    int money;                  /* path names a money string */
+    const char *unit;           /* NULL for none */
+    struct { const char *text, *path; } sub[3];
+} kpi_tile;
+
+static int render_kpi(sib_buf *b, const cJSON *man, const kpi_tile *k)
+{
+    int bad = 0;
+    P("<div class=\"kpi\"><div class=\"l\">%s</div><div class=\"v\">", k->label);
+    if (k->value)
+        P("<span data-key=\"%s\">%s</span>", k->path, k->value);
+    else if (k->money)
+        bad |= money_el(b, "span", man, k->path);
+    else
+        bad |= num_el(b, "span", man, k->path);
+    if (k->unit)
+        P("<span style=\"font-size:14px;font-weight:400\"> %s</span>", k->unit);
+    P("</div>");
+    for (size_t i = 0; i < 3 && k->sub[i].path; i++) {
+        P("%s%s", i ? "" : "<div class=\"s\">", k->sub[i].text);
+        bad |= num_el(b, "span", man, k->sub[i].path);
+    }
+    P("%s</div>", k->sub[0].path ? "</div>" : "");
+    return bad;
+}
+
 static const char *const AGING[] = { "3-5", "6-11", "12-23", "24+" };
 static const char *const AGING_COLORS[] = { "#f6c28b", "#ef9a4a", "#d9652b", "#a63d17", "#6b7fa8" };
 
@@ -335,28 +368,21 @@ static int render_clearing(sib_buf *b, const sib_report_model *m)
     const cJSON *man = m->manifest;
     P("<section id=\"clearing\"><h2>全民参保动态清零<small>Clearing campaign (lapsed and uninsured persons)</small></h2>\n"
       "<div class=\"kpis\">");
-    P("<div class=\"kpi\"><div class=\"l\">待清零目标 Open targets</div><div class=\"v\">");
-    bad |= num_el(b, "span", man, "clearing.open");
-    P("</div><div class=\"s\">中断缴费 lapsed ");
-    bad |= num_el(b, "span", man, "clearing.by_reason.lapsed");
-    P(" · 未参保 uninsured ");
-    bad |= num_el(b, "span", man, "clearing.by_reason.uninsured");
-    P("</div></div>");
-    P("<div class=\"kpi\"><div class=\"l\">本次新增 Opened this run</div><div class=\"v\">");
-    bad |= num_el(b, "span", man, "clearing.opened");
-    P("</div></div>");
     long closed = sib_report_num(man, "clearing.closed.paid", 0) + sib_report_num(man, "clearing.closed.enrolled", 0) +
                   sib_report_num(man, "clearing.closed.excluded", 0);
     char cl[32];
     sib_fmt_int(closed, cl, sizeof cl);
-    P("<div class=\"kpi\"><div class=\"l\">本次清零 Closed this run</div><div class=\"v\"><span data-key=\"clearing.closed\">%s</span></div>"
-      "<div class=\"s\">已缴费 paid ", cl);
-    bad |= num_el(b, "span", man, "clearing.closed.paid");
-    P(" · 已参保 enrolled ");
-    bad |= num_el(b, "span", man, "clearing.closed.enrolled");
-    P(" · 排除 excluded ");
-    bad |= num_el(b, "span", man, "clearing.closed.excluded");
-    P("</div></div></div>\n");
+    const kpi_tile tiles[] = {
+        { "待清零目标 Open targets", "clearing.open", NULL, 0, NULL,
+          { { "中断缴费 lapsed ", "clearing.by_reason.lapsed" }, { " · 未参保 uninsured ", "clearing.by_reason.uninsured" } } },
+        { "本次新增 Opened this run", "clearing.opened", NULL, 0, NULL, { { NULL, NULL } } },
+        { "本次清零 Closed this run", "clearing.closed", cl, 0, NULL,
+          { { "已缴费 paid ", "clearing.closed.paid" }, { " · 已参保 enrolled ", "clearing.closed.enrolled" },
+            { " · 排除 excluded ", "clearing.closed.excluded" } } },
+    };
+    for (size_t i = 0; i < sizeof tiles / sizeof tiles[0]; i++)
+        bad |= render_kpi(b, man, &tiles[i]);
+    P("</div>\n");
 
     /* by town and aging bucket */
     const cJSON *by_town = sib_report_node(man, "clearing.by_town");
@@ -484,30 +510,20 @@ static int render_quality(sib_buf *b, const sib_report_model *m)
     int bad = 0;
     const cJSON *man = m->manifest;
     P("<section id=\"quality\"><h2>数据质量<small>Data quality</small></h2>\n<div class=\"kpis\">");
-    P("<div class=\"kpi\"><div class=\"l\">重复参保已合并 Duplicate enrollments folded</div><div class=\"v\">");
-    bad |= num_el(b, "span", man, "dedup.duplicate_enrollments");
-    P("</div><div class=\"s\">重复簇 clusters ");
-    bad |= num_el(b, "span", man, "dedup.clusters");
-    P("</div></div>");
-    P("<div class=\"kpi\"><div class=\"l\">跨险种重复缴费 Cross-scheme conflicts</div><div class=\"v\">");
-    bad |= num_el(b, "span", man, "conflicts.persons");
-    P("<span style=\"font-size:14px;font-weight:400\"> 人 persons</span></div><div class=\"s\">重叠月数 overlap months ");
-    bad |= num_el(b, "span", man, "conflicts.overlap_months");
-    P(" · 职工/机关双缴 employee + institution ");
-    bad |= num_el(b, "span", man, "conflicts.employee_institution_persons");
-    P("</div></div>");
-    P("<div class=\"kpi\"><div class=\"l\">应退城乡居民缴费 Refunds due (CNY)</div><div class=\"v\">");
-    bad |= money_el(b, "span", man, "conflicts.refund_due");
-    P("</div><div class=\"s\">涉及 persons ");
-    bad |= num_el(b, "span", man, "conflicts.refund_persons");
-    P("</div></div>");
-    P("<div class=\"kpi\"><div class=\"l\">识别人数 Persons resolved</div><div class=\"v\">");
-    bad |= num_el(b, "span", man, "dedup.persons");
-    P("</div><div class=\"s\">待人工确认 review ");
-    bad |= num_el(b, "span", man, "dedup.review");
-    P(" · 无法识别 unresolved ");
-    bad |= num_el(b, "span", man, "dedup.persons_unresolved");
-    P("</div></div></div>\n");
+    static const kpi_tile tiles[] = {
+        { "重复参保已合并 Duplicate enrollments folded", "dedup.duplicate_enrollments", NULL, 0, NULL,
+          { { "重复簇 clusters ", "dedup.clusters" } } },
+        { "跨险种重复缴费 Cross-scheme conflicts", "conflicts.persons", NULL, 0, "人 persons",
+          { { "重叠月数 overlap months ", "conflicts.overlap_months" },
+            { " · 职工/机关双缴 employee + institution ", "conflicts.employee_institution_persons" } } },
+        { "应退城乡居民缴费 Refunds due (CNY)", "conflicts.refund_due", NULL, 1, NULL,
+          { { "涉及 persons ", "conflicts.refund_persons" } } },
+        { "识别人数 Persons resolved", "dedup.persons", NULL, 0, NULL,
+          { { "待人工确认 review ", "dedup.review" }, { " · 无法识别 unresolved ", "dedup.persons_unresolved" } } },
+    };
+    for (size_t i = 0; i < sizeof tiles / sizeof tiles[0]; i++)
+        bad |= render_kpi(b, man, &tiles[i]);
+    P("</div>\n");
 
     P("<div class=\"grid\">");
     /* record links */
