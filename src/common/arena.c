@@ -84,11 +84,12 @@ struct sib_strpool {
     size_t cap, count;
 };
 
-static uint64_t str_hash(const char *s, size_t n)
+uint64_t sib_fnv1a(const void *p, size_t n)
 {
+    const unsigned char *s = p;
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
+        h ^= s[i];
         h *= 1099511628211ULL;
     }
     return h;
@@ -112,7 +113,7 @@ sib_strpool *sib_strpool_new(sib_arena *a)
 /* The slot holding s[0..n) or the empty slot where it belongs. */
 static size_t pool_find(const sib_strpool *p, const char *s, size_t n)
 {
-    size_t mask = p->cap - 1, i = str_hash(s, n) & mask;
+    size_t mask = p->cap - 1, i = sib_fnv1a(s, n) & mask;
     while (p->slot[i] && !(strncmp(p->slot[i], s, n) == 0 && p->slot[i][n] == '\0'))
         i = (i + 1) & mask;
     return i;

@@ -11,6 +11,7 @@
  * rows actually written (gen/truth.h), never assumed from the role.
  */
 #include "gen/gen.h"
+#include "common/arena.h"
 #include "gen/ids.h"
 #include "gen/names.h"
 #include "gen/rng.h"
@@ -370,10 +371,7 @@ static int want(gen *g, sib_rng *r, int kind)
 
 static uint64_t key_hash(const char *k)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (int i = 0; i < 17; i++)
-        h = (h ^ (unsigned char)k[i]) * 1099511628211ULL;
-    return h | 1;   /* 0 marks an empty slot */
+    return sib_fnv1a(k, 17) | 1;   /* 0 marks an empty slot */
 }
 
 /* Inserts the key; 0 when it was already there. */

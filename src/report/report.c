@@ -69,37 +69,39 @@ static long headline_insured(const cJSON *man, const headline *h)
     return n;
 }
 
-/* A manifest count as an HTML element carrying its path (data-key), so a
+/* A value as an HTML element carrying its manifest path (data-key), so a
  * test can read every figure back and compare it with the manifest. */
-static int num_el(sib_buf *b, const char *tag, const cJSON *man, const char *path)
+static int value_el(sib_buf *b, const char *tag, const char *path, const char *value)
 {
     int bad = 0;
+    P("<%s data-key=\"", tag);
+    E(path);
+    P("\">%s</%s>", value, tag);
+    return bad;
+}
+
+/* A manifest count, formatted, as an element with data-key. */
+static int num_el(sib_buf *b, const char *tag, const cJSON *man, const char *path)
+{
     char v[32];
     const cJSON *n = sib_report_node(man, path);
     if (cJSON_IsNumber(n))
         sib_fmt_int((long)n->valuedouble, v, sizeof v);
     else
         snprintf(v, sizeof v, "–");
-    P("<%s data-key=\"", tag);
-    E(path);
-    P("\">%s</%s>", v, tag);
-    return bad;
+    return value_el(b, tag, path, v);
 }
 
 /* A money string of the manifest, formatted, as an element with data-key. */
 static int money_el(sib_buf *b, const char *tag, const cJSON *man, const char *path)
 {
-    int bad = 0;
     char v[64];
     const cJSON *n = sib_report_node(man, path);
     if (cJSON_IsString(n))
         sib_fmt_money(n->valuestring, v, sizeof v);
     else
         snprintf(v, sizeof v, "–");
-    P("<%s data-key=\"", tag);
-    E(path);
-    P("\">%s</%s>", v, tag);
-    return bad;
+    return value_el(b, tag, path, v);
 }
 
 static const char CSS[] =
@@ -342,7 +344,7 @@ static int render_kpi(sib_buf *b, const cJSON *man, const kpi_tile *k)
     int bad = 0;
     P("<div class=\"kpi\"><div class=\"l\">%s</div><div class=\"v\">", k->label);
     if (k->value)
-        P("<span data-key=\"%s\">%s</span>", k->path, k->value);
+        bad |= value_el(b, "span", k->path, k->value);
     else if (k->money)
         bad |= money_el(b, "span", man, k->path);
     else

@@ -111,12 +111,7 @@ typedef struct query {
 
 static uint64_t fnv1a(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
+    return sib_fnv1a(s, strlen(s));
 }
 
 /* 1 when raw is certainly its own normalised form (so no ICU call): ASCII

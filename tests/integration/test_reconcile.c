@@ -22,18 +22,12 @@ static char *tmp;
 
 static void setup(void)
 {
-    dsn = sibt_db_create("integ_reconcile");
-    tmp = sibt_tmpdir("integ_reconcile");
+    sibt_scratch_open("integ_reconcile", &dsn, &tmp);
 }
 
 static void teardown(void)
 {
-    sibt_db_drop(dsn);
-    dsn = NULL;
-    if (tmp)
-        sibt_rmtree(tmp);
-    free(tmp);
-    tmp = NULL;
+    sibt_scratch_close(&dsn, &tmp);
 }
 
 /* init-db, the fixture (or gen), and a published run into tmp/out. */

@@ -30,18 +30,12 @@ static char *tmp;
 
 static void setup(void)
 {
-    dsn = sibt_db_create("integ_reference");
-    tmp = sibt_tmpdir("integ_reference");
+    sibt_scratch_open("integ_reference", &dsn, &tmp);
 }
 
 static void teardown(void)
 {
-    sibt_db_drop(dsn);
-    dsn = NULL;
-    if (tmp)
-        sibt_rmtree(tmp);
-    free(tmp);
-    tmp = NULL;
+    sibt_scratch_close(&dsn, &tmp);
 }
 
 /* ----------------------------------------------------------- helpers */

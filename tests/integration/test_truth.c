@@ -29,8 +29,8 @@ static long symdiff(const char *dsn, const char *a, const char *b)
 
 ParameterizedTest(int *seed, integ_truth, seeds, .timeout = 600)
 {
-    char *dsn = sibt_db_create("integ_truth");
-    char *out = sibt_tmpdir("integ_truth");
+    char *dsn, *out;
+    sibt_scratch_open("integ_truth", &dsn, &out);
     char *o = NULL;
     cr_assert_eq(sibt_run(&o, "init-db --dsn '%s' 2>&1", dsn), 0, "%s", o);
     free(o);
@@ -113,7 +113,5 @@ ParameterizedTest(int *seed, integ_truth, seeds, .timeout = 600)
     snprintf(cmd, sizeof cmd, "%s.json", out);
     unlink(cmd);
 
-    sibt_rmtree(out);
-    free(out);
-    sibt_db_drop(dsn);
+    sibt_scratch_close(&dsn, &out);
 }

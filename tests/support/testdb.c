@@ -458,3 +458,19 @@ size_t sibt_count_lines(const char *s)
         n++;
     return n;
 }
+
+void sibt_scratch_open(const char *prefix, char **dsn, char **tmp)
+{
+    *dsn = sibt_db_create(prefix);
+    *tmp = sibt_tmpdir(prefix);
+}
+
+void sibt_scratch_close(char **dsn, char **tmp)
+{
+    sibt_db_drop(*dsn);
+    *dsn = NULL;
+    if (*tmp)
+        sibt_rmtree(*tmp);
+    free(*tmp);
+    *tmp = NULL;
+}

@@ -70,6 +70,13 @@ char *sibt_tmpdir(const char *prefix);
  * when path does not exist. */
 int sibt_rmtree(const char *path);
 
+/* A scratch database and directory for one test: *dsn from
+ * sibt_db_create(prefix), *tmp from sibt_tmpdir(prefix). */
+void sibt_scratch_open(const char *prefix, char **dsn, char **tmp);
+/* Drops the database, deletes the directory, frees both and sets them to
+ * NULL (either may already be NULL). */
+void sibt_scratch_close(char **dsn, char **tmp);
+
 /* Number of lines of s (a last line without '\n' counts). */
 size_t sibt_count_lines(const char *s);
 
