@@ -10,6 +10,7 @@
  *   "guard_reject_share": 0.05,
  *   "match": {"auto_link": 10.0, "review": 6.0},
  *   "read_streams": 1,
+ *   "read_recent_rows": 4096,
  *   "targets": {"pension": {"base": 308000, "target": 318500}, ...},
  *   "towns": {"350581001": "湖滨街道", ...},
  *   "log": {"level": "info", "format": "kv"}
@@ -21,6 +22,7 @@
 #include "common/error.h"
 
 #define SIB_MAX_TOWNS 32
+#define SIB_MAX_RECENT_ROWS (1L << 24)
 
 /* The five schemes sibatch handles, in extract order. */
 enum sib_scheme { SIB_S110, SIB_S120, SIB_S170, SIB_S210, SIB_S410, SIB_NSCHEMES };
@@ -42,6 +44,7 @@ typedef struct sib_config {
     double match_auto;                  /* Fellegi–Sunter log2 weight: link */
     double match_review;                /* ... and human review */
     int read_streams;                   /* contribution streams: 1, or 2 on machines with cores to spare */
+    long read_recent_rows;              /* first rows remembered to settle repeats unread (0: read all again) */
     sib_target target_pension, target_unemployment, target_injury;
     int ntowns;
     sib_town towns[SIB_MAX_TOWNS];      /* the known towns, sorted by code */

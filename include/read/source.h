@@ -6,7 +6,7 @@
  * they stream, so memory does not grow with contribution rows.
  *
  *   sib_source *src = sib_source_open(db, as_of, &stop_flag, &err);
- *   sib_source_read_contributions(src, db, dsn, 1, &stop_flag, &err);
+ *   sib_source_read_contributions(src, db, dsn, &(sib_read_opts){ 1, 4096 }, &stop_flag, &err);
  *   ... src->enr[i], src->pop[i], sib_source_employer(src, unit_id) ...
  *   sib_source_free(src);
  *
@@ -119,12 +119,20 @@ enum { SIB_TABLE_ENROLLMENT = 0, SIB_TABLE_CONTRIBUTION = 1, SIB_TABLE_POPULATIO
  * per §1) and the population base. `stop` is polled: non-zero stops the read
  * with an error. */
 sib_source *sib_source_open(sib_db *db, int as_of, volatile sig_atomic_t *stop, sib_error *err);
+/* How the contributions are read (the configuration's read_* keys). */
+typedef struct sib_read_opts {
+    int streams;            /* 1, or 2 parallel streams over a large table */
+    long recent_rows;       /* first rows of (enrollment, period) pairs a stream remembers, so
+                             * that a repeated row is settled without reading its pair again
+                             * (rounded up to a power of two; 0: every repeated pair is read again) */
+} sib_read_opts;
+
 /* Streams the contributions of the same snapshot into the enrollments'
  * aggregates and settles the repeats. It writes only the enrollments'
  * last_paid, sum12 and paid months, so the resolve stage may run at the same time on
  * another thread. With streams = 2 a large table is read in two parallel
  * streams, the second on a connection of its own (dsn) importing the snapshot. */
-int sib_source_read_contributions(sib_source *src, sib_db *db, const char *dsn, int streams,
+int sib_source_read_contributions(sib_source *src, sib_db *db, const char *dsn, const sib_read_opts *opts,
                                   volatile sig_atomic_t *stop, sib_error *err);
 /* Kept contribution amounts (employer + personal, cents) of the given
  * enrollments for the given months, after the repeat rule, read again inside

@@ -42,6 +42,8 @@ void sib_config_defaults(sib_config *cfg)
     /* One stream: on 2 cores a second COPY stream competes with the first for
      * the CPU and was slower (docs/performance.md). */
     cfg->read_streams = 1;
+    /* Repeated contribution rows usually follow their first row closely. */
+    cfg->read_recent_rows = 4096;
     /* The plan's indicator table: 2020 base -> 2025 target. */
     cfg->target_pension = (sib_target){ 308000, 318500 };
     cfg->target_unemployment = (sib_target){ 55328, 65000 };
@@ -133,6 +135,16 @@ int sib_config_load(sib_config *cfg, const char *path, sib_error *err)
         }
         cfg->read_streams = (int)rs->valuedouble;
     }
+    const cJSON *rr = cJSON_GetObjectItemCaseSensitive(root, "read_recent_rows");
+    if (rr) {
+        if (!cJSON_IsNumber(rr) || rr->valuedouble < 0 || rr->valuedouble > SIB_MAX_RECENT_ROWS ||
+            rr->valuedouble != (double)(long)rr->valuedouble) {
+            sib_error_set(err, "%s: read_recent_rows must be a whole number from 0 to %ld", path,
+                          (long)SIB_MAX_RECENT_ROWS);
+            goto done;
+        }
+        cfg->read_recent_rows = (long)rr->valuedouble;
+    }
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "targets");
     if (get_target(t, "pension", &cfg->target_pension, err) != SIB_OK ||
         get_target(t, "unemployment", &cfg->target_unemployment, err) != SIB_OK ||
@@ -193,6 +205,7 @@ char *sib_config_to_json(const sib_config *cfg)
     cJSON_AddNumberToObject(m, "auto_link", cfg->match_auto);
     cJSON_AddNumberToObject(m, "review", cfg->match_review);
     cJSON_AddNumberToObject(root, "read_streams", cfg->read_streams);
+    cJSON_AddNumberToObject(root, "read_recent_rows", (double)cfg->read_recent_rows);
     cJSON *t = cJSON_AddObjectToObject(root, "targets");
     cJSON_AddItemToObject(t, "pension", target_json(&cfg->target_pension));
     cJSON_AddItemToObject(t, "unemployment", target_json(&cfg->target_unemployment));

@@ -372,19 +372,39 @@ static int population_row(char *line, size_t len, void *ud, sib_error *err)
     return SIB_OK;
 }
 
-/* Repeats found while streaming: (enrollment index, period) pairs. */
+/* A contribution row as the repeat rule needs it. */
+typedef struct crow {
+    int32_t enr, period, paid_on;
+    uint8_t kind;           /* for repeats: REP_* */
+    int64_t amount;
+} crow;
+
+/* Repeats found while streaming. A further row of a paid (enrollment, period)
+ * is listed with its values (REP_ROW); the pair's first row is listed too
+ * (REP_FIRST) when the stream still remembers it, so the pair is settled
+ * without reading it again. A pair whose first row was forgotten, or which
+ * both streams paid (REP_CROSS), is read again after the stream. */
+enum { REP_ROW, REP_FIRST, REP_CROSS };
+
 typedef struct repeat_list {
-    struct { int32_t enr, period; } *v;
+    crow *v;
     size_t n, cap;
 } repeat_list;
 
-static int add_repeat(repeat_list *rep, int32_t enr, int32_t period)
+static int add_repeat(repeat_list *rep, crow row)
 {
     if (!append((void **)&rep->v, &rep->cap, &rep->n, sizeof *rep->v))
         return SIB_ERR;
-    rep->v[rep->n - 1].enr = enr;
-    rep->v[rep->n - 1].period = period;
+    rep->v[rep->n - 1] = row;
     return SIB_OK;
+}
+
+/* The stream's recent first rows of (enrollment, period) pairs, direct
+ * mapped (1 << bits slots): repeated rows usually follow closely on their first. */
+static crow *recent_slot(crow *recent, int bits, int32_t enr, int32_t period)
+{
+    uint32_t h = ((uint32_t)enr * 0x9E3779B1u) ^ ((uint32_t)period * 0x85EBCA77u);
+    return &recent[bits ? (h * 0xC2B2AE35u) >> (32 - bits) : 0];
 }
 
 /* The per-enrollment aggregates a second stream keeps apart until the merge. */
@@ -410,6 +430,8 @@ typedef struct stream {
     sib_contrib_reject *crej;
     size_t ncrej, capcrej;
     repeat_list rep;
+    crow *recent;                   /* 1 << recent_bits slots, enr = -1 when empty; NULL: none */
+    int recent_bits;
     /* progress, drawn by stream 0 for both */
     struct stream *other;
     int progress;
@@ -510,9 +532,23 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
     int fresh = sib_months_add(paid, w->as_of_idx, sib_month_index(per));
     if (fresh < 0)
         return sib_error_set(err, "contribution: out of memory");
-    /* a further row for a paid (enrollment, period): settled after the stream */
-    if (!fresh && add_repeat(&w->rep, (int32_t)idx, per) != SIB_OK)
-        return sib_error_set(err, "contribution: out of memory");
+    crow row = { (int32_t)idx, per, paid_on, REP_ROW, emp + pers };
+    crow *slot = w->recent ? recent_slot(w->recent, w->recent_bits, row.enr, per) : NULL;
+    if (fresh) {
+        if (slot)
+            *slot = row;
+    } else {
+        /* a further row for a paid (enrollment, period): settled after the stream */
+        if (slot && slot->enr == row.enr && slot->period == per) {
+            crow first = *slot;
+            first.kind = REP_FIRST;
+            slot->enr = -1;                 /* listed once */
+            if (add_repeat(&w->rep, first) != SIB_OK)
+                return sib_error_set(err, "contribution: out of memory");
+        }
+        if (add_repeat(&w->rep, row) != SIB_OK)
+            return sib_error_set(err, "contribution: out of memory");
+    }
     w->kept += fresh;
     if (per > *last_paid)
         *last_paid = per;
@@ -537,7 +573,7 @@ typedef struct cross_ctx {
 static void cross_repeat(int month_idx, void *ud)
 {
     cross_ctx *x = ud;
-    if (add_repeat(x->rep, x->enr, sib_month_from_index(month_idx)) != SIB_OK)
+    if (add_repeat(x->rep, (crow){ x->enr, sib_month_from_index(month_idx), 0, REP_CROSS, 0 }) != SIB_OK)
         x->failed = 1;
 }
 
@@ -558,7 +594,7 @@ static int stream_merge(sib_source *s, stream *w, repeat_list *rep)
     s->contrib_out_of_scope += w->out_of_scope;
     s->contrib_not_started += w->not_started;
     for (size_t i = 0; i < w->rep.n; i++)
-        if (add_repeat(rep, w->rep.v[i].enr, w->rep.v[i].period) != SIB_OK)
+        if (add_repeat(rep, w->rep.v[i]) != SIB_OK)
             return SIB_ERR;
     if (!w->agg)
         return SIB_OK;
@@ -587,15 +623,11 @@ static void stream_free(stream *w)
     free(w->agg);
     free(w->crej);
     free(w->rep.v);
+    free(w->recent);
     free(w->sql);
 }
 
 /* ------------------------------------------------ kept rows, read again */
-
-typedef struct crow {
-    int32_t enr, period, paid_on;
-    int64_t amount;
-} crow;
 
 static int crow_cmp(const void *a, const void *b)
 {
@@ -660,9 +692,9 @@ static int read_rows_of(sib_source *src, sib_db *db, const size_t *enr, const in
         int64_t pers = sib_parse_cents(PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
         if (base < 0 || emp < 0 || pers < 0)
             continue;
-        v[k++] = (crow){ (int32_t)idx, (int32_t)period,
-                         sib_date_parse(PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5)),
-                         emp + pers };
+        v[k++] = (crow){ .enr = (int32_t)idx, .period = (int32_t)period,
+                         .paid_on = sib_date_parse(PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5)),
+                         .amount = emp + pers };
     }
     PQclear(res);
     qsort(v, k, sizeof *v, crow_cmp);
@@ -673,19 +705,40 @@ static int read_rows_of(sib_source *src, sib_db *db, const size_t *enr, const in
 
 /* Settles the repeats: every further row of an (enrollment, period) is a
  * `repeat` reject, and the 12-month sums count the kept row only. */
+static int same_pair(const crow *x, const crow *y)
+{
+    return x->enr == y->enr && x->period == y->period;
+}
+
 static int pair_cmp(const void *a, const void *b)
 {
-    const int32_t *x = a, *y = b;
-    if (x[0] != y[0])
-        return x[0] < y[0] ? -1 : 1;
-    return x[1] < y[1] ? -1 : x[1] > y[1];
+    const crow *x = a, *y = b;
+    if (x->enr != y->enr)
+        return x->enr < y->enr ? -1 : 1;
+    return x->period < y->period ? -1 : x->period > y->period;
+}
+
+/* rows[0..n): one pair's rows sorted by crow_cmp, the kept one first. */
+static int reject_further(sib_source *src, const crow *rows, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        sib_enrollment *e = &src->enr[rows[i].enr];
+        if (sib_month_diff(src->as_of, rows[i].period) < 12)
+            e->sum12 -= rows[i].amount;
+        sib_contrib_reject *r = append((void **)&src->crej, &src->capcrej, &src->ncrej, sizeof *src->crej);
+        if (!r)
+            return SIB_ERR;
+        *r = (sib_contrib_reject){ e->id, rows[i].period, SIB_REJ_REPEAT, rows[i].paid_on, rows[i].amount };
+        src->rejects[SIB_TABLE_CONTRIBUTION][SIB_REJ_REPEAT]++;
+    }
+    return SIB_OK;
 }
 
 static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_error *err)
 {
     if (rep->n == 0)
         return SIB_OK;
-    /* the distinct (enrollment, period) pairs, read again with all their rows */
+    double t0 = now_s();
     qsort(rep->v, rep->n, sizeof *rep->v, pair_cmp);
     size_t *ids = malloc(rep->n * sizeof *ids);
     int32_t *periods = malloc(rep->n * sizeof *periods);
@@ -694,12 +747,27 @@ static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_err
         free(periods);
         return sib_error_set(err, "contribution: out of memory");
     }
-    size_t n = 0;
-    for (size_t i = 0; i < rep->n; i++)
-        if (i == 0 || pair_cmp(&rep->v[i], &rep->v[i - 1]) != 0) {
+    /* a pair listed with its first row and all its further rows is settled
+     * here; the others are read again with all their rows */
+    size_t n = 0, j;
+    for (size_t i = 0; i < rep->n; i = j) {
+        int firsts = 0, cross = 0;
+        for (j = i; j < rep->n && same_pair(&rep->v[j], &rep->v[i]); j++) {
+            firsts += rep->v[j].kind == REP_FIRST;
+            cross += rep->v[j].kind == REP_CROSS;
+        }
+        if (firsts == 1 && !cross) {
+            qsort(rep->v + i, j - i, sizeof *rep->v, crow_cmp);
+            if (reject_further(src, rep->v + i, j - i) != SIB_OK) {
+                free(ids);
+                free(periods);
+                return sib_error_set(err, "contribution: out of memory");
+            }
+        } else {
             ids[n] = (size_t)rep->v[i].enr;
             periods[n++] = rep->v[i].period;
         }
+    }
     crow *rows;
     size_t nrows;
     int rc = read_rows_of(src, db, ids, periods, n, &rows, &nrows, err);
@@ -707,22 +775,17 @@ static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_err
     free(periods);
     if (rc != SIB_OK)
         return SIB_ERR;
-    for (size_t i = 0; i < nrows; i++) {
-        int first = i == 0 || rows[i - 1].enr != rows[i].enr || rows[i - 1].period != rows[i].period;
-        if (first)
-            continue;
-        sib_enrollment *e = &src->enr[rows[i].enr];
-        if (sib_month_diff(src->as_of, rows[i].period) < 12)
-            e->sum12 -= rows[i].amount;
-        sib_contrib_reject *r = append((void **)&src->crej, &src->capcrej, &src->ncrej, sizeof *src->crej);
-        if (!r) {
+    for (size_t i = 0; i < nrows; i = j) {
+        for (j = i; j < nrows && same_pair(&rows[j], &rows[i]); j++)
+            ;
+        if (reject_further(src, rows + i, j - i) != SIB_OK) {
             free(rows);
             return sib_error_set(err, "contribution: out of memory");
         }
-        *r = (sib_contrib_reject){ e->id, rows[i].period, SIB_REJ_REPEAT, rows[i].paid_on, rows[i].amount };
-        src->rejects[SIB_TABLE_CONTRIBUTION][SIB_REJ_REPEAT]++;
     }
     free(rows);
+    sib_log_info("read", "repeats=%ld pairs_read_again=%zu repeat_seconds=%.2f",
+                 src->rejects[SIB_TABLE_CONTRIBUTION][SIB_REJ_REPEAT], n, now_s() - t0);
     return SIB_OK;
 }
 
@@ -764,9 +827,12 @@ static int copy_table(sib_db *db, const char *sqlname, sib_db_row_fn fn, void *u
 /* Streams the contribution table: in one stream, or with streams = 2 (and a
  * large table) in two parallel streams over halves of the table (ctid ranges,
  * the second connection importing the snapshot). Then settles the repeats. */
-static int read_contributions(sib_source *s, sib_db *db, const char *dsn, int streams,
+static int read_contributions(sib_source *s, sib_db *db, const char *dsn, const sib_read_opts *opts,
                               volatile sig_atomic_t *stop, sib_error *err)
 {
+    int streams = opts->streams, recent_bits = 0;
+    while (recent_bits < 24 && (1L << recent_bits) < opts->recent_rows)
+        recent_bits++;
     stream w[2];
     memset(w, 0, sizeof w);
     sib_db *db2 = NULL;
@@ -784,6 +850,15 @@ static int read_contributions(sib_source *s, sib_db *db, const char *dsn, int st
         w[i].src = s;
         w[i].stop = stop;
         w[i].as_of_idx = sib_month_index(s->as_of);
+        if (opts->recent_rows > 0) {
+            w[i].recent_bits = recent_bits;
+            w[i].recent = malloc(sizeof *w[i].recent << recent_bits);
+            if (!w[i].recent) {
+                sib_error_set(err, "contribution: out of memory");
+                goto done;
+            }
+            memset(w[i].recent, 0xff, sizeof *w[i].recent << recent_bits);     /* enr = -1 */
+        }
         w[i].t0 = w[i].last = t0;
         sib_buf q = { 0 };
         if (nstreams == 1)
@@ -841,8 +916,8 @@ static int read_contributions(sib_source *s, sib_db *db, const char *dsn, int st
             goto done;
         }
     double dt = now_s() - t0;
-    sib_log_info("read", "table=contribution rows=%ld streams=%d repeats=%zu seconds=%.2f rows_per_s=%.0f",
-                 s->contrib_rows, nstreams, rep.n, dt, dt > 0 ? (double)s->contrib_rows / dt : 0.0);
+    sib_log_info("read", "table=contribution rows=%ld streams=%d seconds=%.2f rows_per_s=%.0f",
+                 s->contrib_rows, nstreams, dt, dt > 0 ? (double)s->contrib_rows / dt : 0.0);
     rc = settle_repeats(s, db, &rep, err);
 done:
     if (threaded)
@@ -1001,10 +1076,10 @@ fail:
     return NULL;
 }
 
-int sib_source_read_contributions(sib_source *src, sib_db *db, const char *dsn, int streams,
+int sib_source_read_contributions(sib_source *src, sib_db *db, const char *dsn, const sib_read_opts *opts,
                                   volatile sig_atomic_t *stop, sib_error *err)
 {
-    return read_contributions(src, db, dsn, streams, stop, err);
+    return read_contributions(src, db, dsn, opts, stop, err);
 }
 
 int sib_source_finish(sib_source *src, sib_db *db, sib_error *err)
