@@ -1,7 +1,8 @@
 -- store_truncate.sql — the current tables hold the latest published run only:
 -- emptied inside the publishing transaction (readers keep seeing the previous
 -- run until it commits). Their indexes are dropped here and built again after
--- the COPYs (sql/store_index.sql): one sort beats millions of index inserts.
+-- the COPYs (sql/store_index_resolution.sql, sql/store_index.sql): one sort
+-- beats millions of index inserts.
 TRUNCATE sibatch.person, sibatch.enrollment_link, sibatch.population_link,
          sibatch.person_scheme, sibatch.conflict_month, sibatch.review, sibatch.reject;
 ALTER TABLE sibatch.person DROP CONSTRAINT IF EXISTS person_pkey;

@@ -40,6 +40,9 @@ int sib_db_query_value(sib_db *db, const char *sql, int nparams, const char *con
 int sib_db_copy_in_begin(sib_db *db, const char *copy_sql, sib_error *err);
 int sib_db_copy_in_put(sib_db *db, const char *buf, size_t len, sib_error *err);
 int sib_db_copy_in_end(sib_db *db, sib_error *err);
+/* Gives up a COPY in progress (the server fails it with `why`), so the
+ * connection can take the ROLLBACK that follows. Best effort. */
+void sib_db_copy_in_abort(sib_db *db, const char *why);
 
 /* COPY (...) TO STDOUT in text format: calls row() for every line (without the
  * newline, NUL-terminated, writable in place). row returns SIB_OK to go on, or

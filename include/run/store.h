@@ -3,6 +3,10 @@
  * the publishing transaction (TRUNCATE, then COPY): persons, enrollment and
  * population links with their evidence, duplicate clusters, the per-person
  * scheme facts, conflict months, the review list and the rejects.
+ *
+ * Two calls on one transaction: sib_store_resolution as soon as resolution
+ * has ended (a run makes it while the contributions still stream in), then
+ * sib_store_results once dedup and conflicts are done.
  */
 #ifndef SIB_RUN_STORE_H
 #define SIB_RUN_STORE_H
@@ -13,6 +17,8 @@
 #include "dedup/dedup.h"
 #include "read/source.h"
 #include "resolve/resolve.h"
+
+#include <signal.h>
 
 /* Employer faults: warnings, counted, never rejects (definitions.md §1). */
 enum { SIB_EMP_WARN_CREDIT = 1, SIB_EMP_WARN_TOWN = 2, SIB_EMP_WARN_RISK = 4 };
@@ -30,8 +36,16 @@ typedef struct sib_store_input {
     const sib_dedup *dedup;
     const sib_conflicts *conflicts;
     const uint8_t *emp_warn;            /* per employer: SIB_EMP_WARN_* bits */
+    volatile sig_atomic_t *stop;        /* set by SIGINT/SIGTERM: stop at the next 4 MiB (may be NULL) */
 } sib_store_input;
 
+/* Empties the current tables, then stores persons, population links and the
+ * review list (persons, resolutions and the resolver suffice) with their
+ * indexes. */
+int sib_store_resolution(sib_db *db, const sib_store_input *in, sib_error *err);
+
+/* Stores enrollment links with their clusters, person-schemes, conflict
+ * months and rejects (everything else) with their indexes. */
 int sib_store_results(sib_db *db, const sib_store_input *in, sib_error *err);
 
 #endif

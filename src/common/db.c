@@ -179,6 +179,15 @@ int sib_db_copy_in_end(sib_db *db, sib_error *err)
     return rc;
 }
 
+void sib_db_copy_in_abort(sib_db *db, const char *why)
+{
+    if (PQputCopyEnd(db->conn, why ? why : "aborted") != 1)
+        return;
+    PGresult *res;
+    while ((res = PQgetResult(db->conn)) != NULL)
+        PQclear(res);
+}
+
 /* Asks the server to cancel the statement in progress (best effort). */
 static void db_cancel(sib_db *db)
 {

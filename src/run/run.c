@@ -34,7 +34,8 @@ typedef struct run_ctx {
     const sib_run_opts *o;
     sib_db *wdb, *rdb;
     int64_t run_id;
-    int in_txn;
+    int in_txn;                         /* the publishing transaction is open on wdb */
+    int stored_resolution;              /* sib_store_resolution done in it */
     char started_at[32];
     char staging[4096];
     sib_source *src;
@@ -385,24 +386,56 @@ static void fill_manifest_input(run_ctx *c, sib_manifest_input *m)
     m->emp_warn_risk = c->emp_warn_n[2];
 }
 
+static void store_input(const run_ctx *c, sib_store_input *st)
+{
+    *st = (sib_store_input){ .run_id = c->run_id, .src = c->src, .persons = &c->persons, .res = c->res,
+                             .rec_row = c->rec_row, .nrecs_enr = c->nrecs_enr, .enr_rec = c->enr_rec,
+                             .pop_rec = c->pop_rec, .resolver = c->resolver, .dedup = c->dedup,
+                             .conflicts = c->conflicts, .emp_warn = c->emp_warn, .stop = c->o->stop };
+}
+
+/* Opens the publishing transaction and stores what resolution decided. */
+static int store_resolution(run_ctx *c, sib_error *err)
+{
+    if (!c->in_txn) {
+        if (sib_db_exec(c->wdb, "BEGIN", err) != SIB_OK)
+            return SIB_ERR;
+        c->in_txn = 1;
+    }
+    sib_store_input st;
+    store_input(c, &st);
+    if (sib_store_resolution(c->wdb, &st, err) != SIB_OK)
+        return SIB_ERR;
+    c->stored_resolution = 1;
+    return SIB_OK;
+}
+
 typedef struct resolve_job {
     run_ctx *c;
     int rc;
     sib_error err;
-    double seconds;
+    double seconds, store_seconds;
     long rss;               /* MiB when resolution ended */
 } resolve_job;
 
-/* The resolve stage on its own thread, while the contributions stream. */
+/* The resolve stage on its own thread, while the contributions stream; then,
+ * unless this is a dry run, the tables of persons and links go into the
+ * publishing transaction on the write connection (idle until publication). */
 static void *resolve_main(void *ud)
 {
     resolve_job *j = ud;
+    run_ctx *c = j->c;
     double t0 = now_s();
-    employer_warnings(j->c);
-    j->rc = resolve(j->c, &j->err);
+    employer_warnings(c);
+    j->rc = resolve(c, &j->err);
     j->seconds = now_s() - t0;
     long peak;
     memory_mib(&j->rss, &peak);
+    if (j->rc == SIB_OK && !c->o->dry_run && !(c->o->stop && *c->o->stop)) {
+        double t1 = now_s();
+        j->rc = store_resolution(c, &j->err);
+        j->store_seconds = now_s() - t1;
+    }
     return NULL;
 }
 
@@ -426,7 +459,8 @@ static int compute(run_ctx *c, sib_error *err)
     int threaded = pthread_create(&thread, NULL, resolve_main, &job) == 0;
     if (!threaded)
         resolve_main(&job);
-    int rc = sib_source_read_contributions(c->src, c->rdb, o->dsn, o->cfg->read_streams, o->stop, err);
+    sib_read_opts ro = { o->cfg->read_streams, o->cfg->read_recent_rows };
+    int rc = sib_source_read_contributions(c->src, c->rdb, o->dsn, &ro, o->stop, err);
     if (threaded)
         pthread_join(thread, NULL);
     if (rc != SIB_OK)
@@ -436,6 +470,8 @@ static int compute(run_ctx *c, sib_error *err)
         return SIB_ERR;
     }
     sib_log_info("resolve", "seconds=%.2f overlapped_with=read rss_mib=%ld", job.seconds, job.rss);
+    if (c->stored_resolution)
+        sib_log_info("store", "part=resolution seconds=%.2f overlapped_with=read", job.store_seconds);
     lap("read", &t0);
     failpoint("after_read");
     if (guard(c, err) != SIB_OK || check_stop(c, err) != SIB_OK)
@@ -455,37 +491,70 @@ static int compute(run_ctx *c, sib_error *err)
     return SIB_OK;
 }
 
+typedef struct store_job {
+    run_ctx *c;
+    int rc;
+    sib_error err;
+    double seconds;
+} store_job;
+
+/* The tables of dedup, conflicts and rejects, on the write connection. */
+static void *store_main(void *ud)
+{
+    store_job *j = ud;
+    double t0 = now_s();
+    sib_store_input st;
+    store_input(j->c, &st);
+    j->rc = sib_store_results(j->c->wdb, &st, &j->err);
+    j->seconds = now_s() - t0;
+    return NULL;
+}
+
 /* Writes files and tables, commits, links. */
 static int publish(run_ctx *c, int replace_from, sib_error *err)
 {
     const sib_run_opts *o = c->o;
     sib_extract_input in = { c->src, c->dedup, &c->persons, c->flags, o->cfg };
     double t0 = now_s();
-    if (sib_db_exec(c->wdb, "BEGIN", err) != SIB_OK)
+    if (!c->stored_resolution && store_resolution(c, err) != SIB_OK)
         return SIB_ERR;
-    c->in_txn = 1;
-    if (sib_campaign_load(c->wdb, c->run_id, replace_from, 0, &c->campaign, err) != SIB_OK ||
-        sib_campaign_diff(c->campaign, c->flags, c->dedup, &c->persons, c->src, err) != SIB_OK ||
-        sib_campaign_apply(c->campaign, c->wdb, c->run_id, o->as_of, c->flags, &c->persons, err) != SIB_OK ||
-        check_stop(c, err) != SIB_OK)
+    double t1 = now_s(), t_campaign = 0.0;
+    if (sib_campaign_load(c->wdb, c->run_id, replace_from, 0, &c->campaign, err) != SIB_OK)
         return SIB_ERR;
-    lap("campaign", &t0);
-
-    if (sib_publish_staging(o->out_dir, c->run_id, c->staging, sizeof c->staging, err) != SIB_OK ||
-        sib_extract_write(c->staging, &in, &c->extract, err) != SIB_OK ||
-        sib_extract_clearing(c->staging, &in, &c->extract, err) != SIB_OK ||
-        check_stop(c, err) != SIB_OK)
+    /* The write connection stores the rest while this thread diffs the
+     * campaign and writes the files; then the campaign's changes. */
+    store_job sj = { .c = c };
+    pthread_t thread;
+    int threaded = pthread_create(&thread, NULL, store_main, &sj) == 0;
+    if (!threaded)
+        store_main(&sj);
+    int files_rc = SIB_ERR;
+    if (sib_campaign_diff(c->campaign, c->flags, c->dedup, &c->persons, c->src, err) == SIB_OK &&
+        check_stop(c, err) == SIB_OK) {
+        t_campaign = now_s() - t1;
+        t1 = now_s();
+        if (sib_publish_staging(o->out_dir, c->run_id, c->staging, sizeof c->staging, err) == SIB_OK &&
+            sib_extract_write(c->staging, &in, &c->extract, err) == SIB_OK &&
+            sib_extract_clearing(c->staging, &in, &c->extract, err) == SIB_OK)
+            files_rc = check_stop(c, err);
+        sib_log_info("extract", "seconds=%.2f overlapped_with=store", now_s() - t1);
+    }
+    if (threaded)
+        pthread_join(thread, NULL);
+    if (files_rc != SIB_OK)
         return SIB_ERR;
-    lap("extract", &t0);
-
-    sib_store_input st = { .run_id = c->run_id, .src = c->src, .persons = &c->persons,
-                           .res = c->res, .rec_row = c->rec_row, .nrecs_enr = c->nrecs_enr, .enr_rec = c->enr_rec, .pop_rec = c->pop_rec,
-                           .resolver = c->resolver, .dedup = c->dedup, .conflicts = c->conflicts,
-                           .emp_warn = c->emp_warn };
-    if (sib_store_results(c->wdb, &st, err) != SIB_OK)
+    if (sj.rc != SIB_OK) {
+        *err = sj.err;
         return SIB_ERR;
-    lap("store", &t0);
+    }
+    sib_log_info("store", "seconds=%.2f", sj.seconds);
     failpoint("after_store");
+    t1 = now_s();
+    if (sib_campaign_apply(c->campaign, c->wdb, c->run_id, o->as_of, c->flags, &c->persons, err) != SIB_OK)
+        return SIB_ERR;
+    t_campaign += now_s() - t1;
+    sib_log_info("campaign", "seconds=%.2f", t_campaign);
+    lap("publish", &t0);
     if (check_stop(c, err) != SIB_OK)
         return SIB_ERR;
 

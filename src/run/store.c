@@ -18,29 +18,44 @@ typedef struct copy_out {
     sib_db *db;
     sib_buf b;
     const char *table;
+    volatile sig_atomic_t *stop;
     struct timespec t0;
 } copy_out;
 
-static int copy_begin(copy_out *c, sib_db *db, const char *sqlname, const char *table, sib_error *err)
+static int copy_begin(copy_out *c, sib_db *db, const sib_store_input *in, const char *sqlname,
+                      const char *table, sib_error *err)
 {
     memset(c, 0, sizeof *c);
     c->db = db;
     c->table = table;
+    c->stop = in->stop;
     clock_gettime(CLOCK_MONOTONIC, &c->t0);
     if (sib_db_copy_in_begin(db, sib_sql_get(sqlname), err) != SIB_OK)
         return sib_error_prefix(err, "storing %s", table);
     return SIB_OK;
 }
 
+/* Gives the COPY up (the transaction is rolled back after) and says why. */
+static int copy_fail(copy_out *c, sib_error *err, const char *why)
+{
+    sib_db_copy_in_abort(c->db, why);
+    sib_buf_free(&c->b);
+    if (why)
+        sib_error_set(err, "%s", why);
+    return sib_error_prefix(err, "storing %s", c->table);
+}
+
 static int copy_row_done(copy_out *c, sib_error *err)
 {
     if (!c->b.data)         /* a row was formatted but the buffer never grew */
-        return sib_error_set(err, "storing %s: out of memory", c->table);
+        return copy_fail(c, err, "out of memory");
     if (c->b.len < FLUSH_AT)
         return SIB_OK;
+    if (c->stop && *c->stop)
+        return copy_fail(c, err, "interrupted");
     int rc = sib_db_copy_in_put(c->db, c->b.data, c->b.len, err);
     c->b.len = 0;
-    return rc == SIB_OK ? SIB_OK : sib_error_prefix(err, "storing %s", c->table);
+    return rc == SIB_OK ? SIB_OK : copy_fail(c, err, NULL);
 }
 
 static int copy_end(copy_out *c, sib_error *err)
@@ -78,7 +93,7 @@ static void put_link(sib_buf *b, const sib_resolution *res)
 static int store_persons(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     copy_out c;
-    if (copy_begin(&c, db, "store_person", "person", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_person", "person", err) != SIB_OK)
         return SIB_ERR;
     for (size_t p = 0; p < in->persons->n; p++) {
         sib_buf_printf(&c.b, "%lld\t%zu\t", (long long)in->run_id, p);
@@ -97,7 +112,7 @@ static int store_enrollment_links(sib_db *db, const sib_store_input *in, sib_err
     const sib_source *src = in->src;
     const sib_dedup *d = in->dedup;
     copy_out c;
-    if (copy_begin(&c, db, "store_enrollment_link", "enrollment_link", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_enrollment_link", "enrollment_link", err) != SIB_OK)
         return SIB_ERR;
     for (size_t i = 0; i < src->nenr; i++) {
         const sib_enrollment *e = &src->enr[i];
@@ -124,7 +139,7 @@ static int store_population_links(sib_db *db, const sib_store_input *in, sib_err
 {
     const sib_source *src = in->src;
     copy_out c;
-    if (copy_begin(&c, db, "store_population_link", "population_link", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_population_link", "population_link", err) != SIB_OK)
         return SIB_ERR;
     for (size_t i = 0; i < src->npop; i++) {
         const sib_population *p = &src->pop[i];
@@ -147,7 +162,7 @@ static int store_person_schemes(sib_db *db, const sib_store_input *in, sib_error
 {
     const sib_dedup *d = in->dedup;
     copy_out c;
-    if (copy_begin(&c, db, "store_person_scheme", "person_scheme", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_person_scheme", "person_scheme", err) != SIB_OK)
         return SIB_ERR;
     for (size_t i = 0; i < d->nps; i++) {
         const sib_ps *ps = &d->ps[i];
@@ -177,7 +192,7 @@ static int store_person_schemes(sib_db *db, const sib_store_input *in, sib_error
 static int store_conflicts(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     copy_out c;
-    if (copy_begin(&c, db, "store_conflict_month", "conflict_month", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_conflict_month", "conflict_month", err) != SIB_OK)
         return SIB_ERR;
     for (size_t i = 0; i < in->conflicts->n; i++) {
         const sib_conflict_month *m = &in->conflicts->v[i];
@@ -194,7 +209,7 @@ static int store_conflicts(sib_db *db, const sib_store_input *in, sib_error *err
 static int store_review(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     copy_out c;
-    if (copy_begin(&c, db, "store_review", "review", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_review", "review", err) != SIB_OK)
         return SIB_ERR;
     size_t n = sib_resolver_nreview(in->resolver);
     for (size_t i = 0; i < n; i++) {
@@ -220,7 +235,7 @@ static int store_rejects(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     const sib_source *src = in->src;
     copy_out c;
-    if (copy_begin(&c, db, "store_reject", "reject", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_reject", "reject", err) != SIB_OK)
         return SIB_ERR;
     long long run = (long long)in->run_id;
     for (size_t i = 0; i < src->nenr; i++) {
@@ -261,19 +276,28 @@ static int store_rejects(sib_db *db, const sib_store_input *in, sib_error *err)
     return copy_end(&c, err);
 }
 
-int sib_store_results(sib_db *db, const sib_store_input *in, sib_error *err)
+int sib_store_resolution(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     if (sib_db_exec_file(db, "store_truncate", err) != SIB_OK ||
         store_persons(db, in, err) != SIB_OK ||
-        store_enrollment_links(db, in, err) != SIB_OK ||
         store_population_links(db, in, err) != SIB_OK ||
+        store_review(db, in, err) != SIB_OK ||
+        sib_db_exec_file(db, "store_index_resolution", err) != SIB_OK)
+        return SIB_ERR;
+    sib_log_info("store", "persons=%zu population_links=%zu review=%zu", in->persons->n, in->src->npop,
+                 sib_resolver_nreview(in->resolver));
+    return SIB_OK;
+}
+
+int sib_store_results(sib_db *db, const sib_store_input *in, sib_error *err)
+{
+    if (store_enrollment_links(db, in, err) != SIB_OK ||
         store_person_schemes(db, in, err) != SIB_OK ||
         store_conflicts(db, in, err) != SIB_OK ||
-        store_review(db, in, err) != SIB_OK ||
         store_rejects(db, in, err) != SIB_OK ||
         sib_db_exec_file(db, "store_index", err) != SIB_OK)
         return SIB_ERR;
-    sib_log_info("store", "persons=%zu enrollment_links=%zu person_schemes=%zu", in->persons->n,
-                 in->src->nenr, in->dedup->nps);
+    sib_log_info("store", "enrollment_links=%zu person_schemes=%zu conflict_months=%zu", in->src->nenr,
+                 in->dedup->nps, in->conflicts->n);
     return SIB_OK;
 }
