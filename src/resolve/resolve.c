@@ -66,10 +66,9 @@ typedef struct block_index {
 
 /* What the candidate search needs of a person without touching its
  * records: 64-bit signatures of its names and employers (one bit per value
- * hash: a missing bit proves the value absent) and its key. Per person. */
+ * hash: a missing bit proves the value absent). Per person. */
 typedef struct bsig {
     uint64_t names, units;
-    int64_t key;
 } bsig;
 
 /* Working state of one run. */
@@ -78,7 +77,7 @@ typedef struct run_state {
     const sib_person_source *src;
     size_t n;
     int32_t *prov;              /* provisional person of a record, -1 */
-    size_t nkp;                 /* keyed persons */
+    size_t nkp;                 /* keyed persons, numbered by birth date (renumber_by_birth) */
     char (*pkeys)[19];
     int32_t *poff, *precs;      /* person -> its keyed records */
     const char **norm;          /* normalised name per record (lazy for unkeyed) */
@@ -87,6 +86,7 @@ typedef struct run_state {
     block_index birth, names;
     int32_t *seen;              /* per person: last query that scored it */
     bsig *bsigs;                /* per keyed person */
+    uint64_t *name_sig;         /* per item of the name blocks: name_sig() of its person */
     double prior;               /* log2(number of keyed persons) */
     double name_inexact_w;      /* best name weight short of exact (>= 0) */
     sib_arena *arena;           /* normalised and simplified names */
@@ -246,6 +246,91 @@ static int64_t key64(const char *key)
     return v;
 }
 
+/* person -> its keyed records (poff, precs: CSR over prov). */
+static void person_records(run_state *s)
+{
+    memset(s->poff, 0, (s->nkp + 1) * sizeof *s->poff);
+    for (size_t i = 0; i < s->n; i++)
+        if (s->prov[i] >= 0)
+            s->poff[s->prov[i] + 1]++;
+    for (size_t p = 0; p < s->nkp; p++)
+        s->poff[p + 1] += s->poff[p];
+    for (size_t i = 0; i < s->n; i++)
+        if (s->prov[i] >= 0)
+            s->precs[s->poff[s->prov[i]]++] = (int32_t)i;
+    for (size_t p = s->nkp; p > 0; p--)
+        s->poff[p] = s->poff[p - 1];
+    s->poff[0] = 0;
+}
+
+/* Moves element i of base to position to[i], in place, cycle by cycle
+ * (done: n bits, zeroed; tmp: two elements of scratch). */
+static void permute(void *base, size_t size, size_t n, const int32_t *to, uint8_t *done, char *tmp)
+{
+    char *a = base, *carry = tmp, *next = tmp + size;
+    for (size_t i = 0; i < n; i++) {
+        if (done[i >> 3] & (1u << (i & 7)))
+            continue;
+        memcpy(carry, a + i * size, size);
+        size_t j = i;
+        do {
+            size_t k = (size_t)to[j];
+            memcpy(next, a + k * size, size);
+            memcpy(a + k * size, carry, size);
+            memcpy(carry, next, size);
+            done[k >> 3] |= (uint8_t)(1u << (k & 7));
+            j = k;
+        } while (j != i);
+    }
+}
+
+/* Numbers the keyed persons by birth date (then first appearance) and
+ * builds the birth-date blocks: a block is then a run of consecutive
+ * persons, and its scan reads the per-person arrays in order. Renumbers
+ * in place everything indexed by person so far: pkeys, bsigs, prov, poff
+ * and precs, the name blocks' items and the key map. */
+static int renumber_by_birth(run_state *s)
+{
+    size_t n = s->nkp;
+    int64_t *bk = malloc((n ? n : 1) * sizeof *bk);
+    int32_t *to = malloc((n ? n : 1) * sizeof *to);
+    uint8_t *done = calloc(n / 8 + 1, 1);
+    char tmp[2 * sizeof(bsig) + 2 * 19];
+    int rc = SIB_ERR;
+    if (!bk || !to || !done)
+        goto done;
+    for (size_t p = 0; p < n; p++) {
+        bk[p] = sib_idnum_birth(s->pkeys[p]);
+        to[p] = (int32_t)p;
+    }
+    if (block_build(&s->birth, bk, to, n) != SIB_OK)
+        goto done;
+    free(bk);
+    bk = NULL;
+    for (size_t k = 0; k < n; k++) {
+        to[s->birth.items[k]] = (int32_t)k;
+        s->birth.items[k] = (int32_t)k;
+    }
+    permute(s->pkeys, sizeof *s->pkeys, n, to, done, tmp);
+    memset(done, 0, n / 8 + 1);
+    permute(s->bsigs, sizeof *s->bsigs, n, to, done, tmp);
+    for (size_t i = 0; i < s->n; i++)
+        if (s->prov[i] >= 0)
+            s->prov[i] = to[s->prov[i]];
+    for (int32_t k = 0; k < s->names.off[s->names.nb]; k++)
+        s->names.items[k] = to[s->names.items[k]];
+    person_records(s);
+    for (size_t k = 0; k < n; k++)
+        if (sib_i64map_put(s->keymap, key64(s->pkeys[k]), (int32_t)k) != SIB_OK)
+            goto done;
+    rc = SIB_OK;
+done:
+    free(bk);
+    free(to);
+    free(done);
+    return rc;
+}
+
 /* Gender code of a raw value: 1, 2 or 0 (unknown). */
 static int parse_gender(const char *g)
 {
@@ -396,15 +481,13 @@ static uint64_t sig_bit(uint64_t h)
     return 1ULL << (h >> 58);
 }
 
-/* Number of differing positions between the first 17 digits of a key
- * (as key64) and an 18-character folded ID, stopping above 4. */
-static int key_hamming(int64_t k, const char *fid)
+/* Number of differing positions among the first 17 characters of a key
+ * and an 18-character folded ID, stopping above 4. */
+static int key_hamming(const char *key, const char *fid)
 {
     int d = 0;
-    for (int i = 16; i >= 0 && d <= 4; i--) {
-        d += fid[i] != (char)('0' + k % 10);
-        k /= 10;
-    }
+    for (int i = 0; i < 17 && d <= 4; i++)
+        d += key[i] != fid[i];
     return d;
 }
 
@@ -438,10 +521,11 @@ static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
     if (fid18)
         bound += sib_match_level_weight(m, SIB_EV_ID, 4);
     int all = bound >= s->r->floor;
+    /* the block's persons are consecutive (renumber_by_birth): in order */
     for (int32_t k = 0; k < cnt; k++) {
         const bsig *g = &s->bsigs[it[k]];
         if (all || (g->names & q->name_bit) || (g->units & q->unit_bit) ||
-            (fid18 && key_hamming(g->key, q->fid) <= 4))
+            (fid18 && key_hamming(s->pkeys[it[k]], q->fid) <= 4))
             consider(s, q, qid, it[k]);
     }
 }
@@ -521,23 +605,51 @@ static double best_level_weight(const sib_match_model *m, size_t f, int from)
     return best;
 }
 
-/* Character histogram of an ID (digits, X, anything else). Half the L1
- * distance of two histograms is a lower bound of the edit distance (a
- * substitution moves 2, an insertion or deletion 1, a transposition 0). */
-static void id_hist(const char *id, int h[12])
+/* What the name-block scan reads of a person, in one word laid out in
+ * block order: its employer signature folded to 15 bits (bits 48..62) and
+ * the character histogram of its key (digits, X, anything else: 12 classes
+ * of 4 bits). NSIG_NOHIST: a count exceeds 15, no bound is claimed. Half
+ * the L1 distance of two histograms is a lower bound of the edit distance
+ * (a substitution moves 2, an insertion or deletion 1, a transposition 0). */
+#define NSIG_NOHIST (1ULL << 63)
+#define NSIG_HIST ((1ULL << 48) - 1)
+
+static uint64_t fold15(uint64_t sig)
 {
-    memset(h, 0, 12 * sizeof *h);
-    for (; *id; id++)
-        h[*id >= '0' && *id <= '9' ? *id - '0' : *id == 'X' ? 10 : 11]++;
+    uint64_t f = 0;
+    for (; sig; sig &= sig - 1)
+        f |= 1ULL << (__builtin_ctzll(sig) % 15);
+    return f << 48;
 }
 
-static int id_far(const int qh[12], const char *key)
+static uint64_t id_hist(const char *id)
 {
-    int h[12], d = 0;
-    id_hist(key, h);
+    int h[12] = {0};
+    uint64_t v = 0;
+    for (; *id; id++)
+        h[*id >= '0' && *id <= '9' ? *id - '0' : *id == 'X' ? 10 : 11]++;
+    for (int c = 0; c < 12; c++) {
+        if (h[c] > 15)
+            return NSIG_NOHIST;
+        v |= (uint64_t)h[c] << (4 * c);
+    }
+    return v;
+}
+
+static uint64_t name_sig(const bsig *g, const char *key)
+{
+    return fold15(g->units) | id_hist(key);
+}
+
+/* Edit distance of the two IDs > 2 (IDNUM level 4), proven by histograms. */
+static int id_far(uint64_t qh, uint64_t sig)
+{
+    if ((qh | sig) & NSIG_NOHIST)
+        return 0;
+    int d = 0;
     for (int c = 0; c < 12; c++)
-        d += abs(h[c] - qh[c]);
-    return d > 4;               /* edit distance > 2: IDNUM level 4 */
+        d += abs((int)((qh >> (4 * c)) & 15) - (int)((sig >> (4 * c)) & 15));
+    return d > 4;
 }
 
 /* Scans the exact-name block. A person found only there was not met by the
@@ -558,26 +670,27 @@ static void scan_name(run_state *s, query *q, int32_t qid, int bd)
     base += best_level_weight(m, SIB_EV_GENDER, 0) + best_level_weight(m, SIB_EV_TOWN, 0);
     double unit_w = q->unit ? best_level_weight(m, SIB_EV_UNIT, 0) : 0.0;
     double id_best = 0.0, id_far_w = 0.0;
-    int qh[12];
+    uint64_t qh = 0;
     if (q->fid[0]) {
         size_t n = strlen(q->fid);
         id_best = best_level_weight(m, SIB_EV_ID, n >= 17 && n <= 19 ? 3 : 1);
         id_far_w = sib_match_level_weight(m, SIB_EV_ID, 4);
-        id_hist(q->fid, qh);
+        qh = id_hist(q->fid);
     }
     const double floor = s->r->floor;
     if (base + unit_w + id_best < floor)
         return;
     const int32_t *it;
     int32_t cnt = block_get(&s->names, (int64_t)fnv1a(q->norm), &it);
+    const uint64_t *sig = s->name_sig + (it - s->names.items);     /* read in order */
+    uint64_t unit_bit = fold15(q->unit_bit);
     for (int32_t k = 0; k < cnt; k++) {
-        int32_t p = it[k];
-        double ub = base + ((s->bsigs[p].units & q->unit_bit) ? unit_w : 0.0);
+        double ub = base + ((sig[k] & unit_bit) ? unit_w : 0.0);
         if (ub + id_best < floor)
             continue;
-        if (ub + id_far_w < floor && id_far(qh, s->pkeys[p]))
+        if (ub + id_far_w < floor && id_far(qh, sig[k]))
             continue;
-        consider(s, q, qid, p);
+        consider(s, q, qid, it[k]);
     }
 }
 
@@ -686,6 +799,7 @@ static void run_free_search(run_state *s)
     free(s->simp);
     free(s->seen);
     free(s->bsigs);
+    free(s->name_sig);
     sib_i64map_free(s->keymap);
     block_free(&s->birth);
     block_free(&s->names);
@@ -694,6 +808,7 @@ static void run_free_search(run_state *s)
     s->norm = NULL;
     s->simp = NULL;
     s->bsigs = NULL;
+    s->name_sig = NULL;
     s->keymap = NULL;
     s->arena = NULL;
 }
@@ -800,31 +915,14 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     bitems = malloc((nkeyed + s.nkp + 1) * sizeof *bitems);
     if (!s.poff || !s.precs || !s.seen || !bkeys || !bitems)
         goto oom;
-    for (size_t i = 0; i < n; i++)
-        if (s.prov[i] >= 0)
-            s.poff[s.prov[i] + 1]++;
-    for (size_t p = 0; p < s.nkp; p++)
-        s.poff[p + 1] += s.poff[p];
-    for (size_t i = 0; i < n; i++)
-        if (s.prov[i] >= 0)
-            s.precs[s.poff[s.prov[i]]++] = (int32_t)i;
-    for (size_t p = s.nkp; p > 0; p--)
-        s.poff[p] = s.poff[p - 1];
-    s.poff[0] = 0;
+    person_records(&s);
     memset(s.seen, 0xff, (s.nkp ? s.nkp : 1) * sizeof *s.seen);
-    for (size_t p = 0; p < s.nkp; p++) {
-        bkeys[p] = sib_idnum_birth(s.pkeys[p]);
-        bitems[p] = (int32_t)p;
-    }
-    if (block_build(&s.birth, bkeys, bitems, s.nkp) != SIB_OK)
-        goto oom;
     s.bsigs = malloc((s.nkp ? s.nkp : 1) * sizeof *s.bsigs);
     if (s.bsigs == NULL)
         goto oom;
     for (size_t p = 0; p < s.nkp; p++) {
         bsig *g = &s.bsigs[p];
         g->names = g->units = 0;
-        g->key = key64(s.pkeys[p]);
         for (int32_t j = s.poff[p]; j < s.poff[p + 1]; j++) {
             int64_t unit = rec_at(&s, (size_t)s.precs[j]).unit_id;
             g->names |= sig_bit(fnv1a(rec_norm(&s, (size_t)s.precs[j])));
@@ -851,6 +949,13 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     free(bitems);
     bkeys = NULL;
     bitems = NULL;
+    if (renumber_by_birth(&s) != SIB_OK)
+        goto oom;
+    s.name_sig = malloc((nb ? nb : 1) * sizeof *s.name_sig);
+    if (s.name_sig == NULL)
+        goto oom;
+    for (size_t k = 0; k < nb; k++)
+        s.name_sig[k] = name_sig(&s.bsigs[s.names.items[k]], s.pkeys[s.names.items[k]]);
 
     double t_blocks = seconds_since(&t0);
 
