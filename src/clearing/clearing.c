@@ -1,5 +1,6 @@
 /* clearing.c — flagged targets and the campaign state (include/clearing/clearing.h). */
 #include "clearing/clearing.h"
+#include "common/arena.h"
 #include "common/log.h"
 #include "common/month.h"
 #include "common/sql.h"
@@ -260,31 +261,40 @@ static int flag_cmp(const void *x, const void *y, void *ud)
                      s->persons->ref[b->person], b->reason, b->scheme);
 }
 
-/* Finds the person whose ref is `ref` (persons' refs are unique). */
+/* Finds the person whose ref is `ref` (persons' refs are unique): a map
+ * from the ref's hash, built on the first lookup (a run that closes no
+ * target never needs it); a hash shared by two refs falls back to a scan. */
 typedef struct ref_index {
-    int32_t *order;             /* persons sorted by ref */
+    sib_i64map *map;
     const sib_persons *persons;
+    int failed;
 } ref_index;
 
-static int ref_cmp(const void *x, const void *y, void *ud)
+static int64_t ref_hash(const char *ref)
 {
-    const sib_persons *p = ud;
-    return strcmp(p->ref[*(const int32_t *)x], p->ref[*(const int32_t *)y]);
+    return (int64_t)sib_fnv1a(ref, strlen(ref));
 }
 
-static int32_t ref_find(const ref_index *ix, const char *ref)
+static int32_t ref_find(ref_index *ix, const char *ref)
 {
-    size_t lo = 0, hi = ix->persons->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(ix->persons->ref[ix->order[mid]], ref);
-        if (c == 0)
-            return ix->order[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const sib_persons *P = ix->persons;
+    if (!ix->map && !ix->failed) {
+        ix->map = sib_i64map_new(P->n);
+        for (size_t p = 0; ix->map && p < P->n; p++)
+            if (sib_i64map_put(ix->map, ref_hash(P->ref[p]), (int32_t)p) != SIB_OK) {
+                sib_i64map_free(ix->map);
+                ix->map = NULL;
+            }
+        ix->failed = !ix->map;
     }
+    if (ix->map) {
+        int32_t p = sib_i64map_get(ix->map, ref_hash(ref));
+        if (p < 0 || strcmp(P->ref[p], ref) == 0)
+            return p;
+    }
+    for (size_t p = 0; p < P->n; p++)
+        if (strcmp(P->ref[p], ref) == 0)
+            return (int32_t)p;
     return -1;
 }
 
@@ -313,19 +323,13 @@ int sib_campaign_diff(sib_campaign *c, sib_flags *f, const sib_dedup *d, const s
                       const sib_source *src, sib_error *err)
 {
     int32_t *order = malloc((f->n ? f->n : 1) * sizeof *order);
-    ref_index ix = { malloc((persons->n ? persons->n : 1) * sizeof *ix.order), persons };
-    if (!order || !ix.order) {
-        free(order);
-        free(ix.order);
+    ref_index ix = { NULL, persons, 0 };
+    if (!order)
         return sib_error_set(err, "campaign: out of memory");
-    }
     for (size_t i = 0; i < f->n; i++)
         order[i] = (int32_t)i;
     flag_sort fs = { f, persons };
     qsort_r(order, f->n, sizeof *order, flag_cmp, &fs);
-    for (size_t i = 0; i < persons->n; i++)
-        ix.order[i] = (int32_t)i;
-    qsort_r(ix.order, persons->n, sizeof *ix.order, ref_cmp, (void *)persons);
 
     /* merge the two sorted lists */
     size_t i = 0, j = 0;
@@ -365,7 +369,7 @@ int sib_campaign_diff(sib_campaign *c, sib_flags *f, const sib_dedup *d, const s
     }
     c->total_open = (long)f->n;
     free(order);
-    free(ix.order);
+    sib_i64map_free(ix.map);
     if (rc != SIB_OK)
         return sib_error_set(err, "campaign: out of memory");
     sib_log_info("clearing", "open=%ld opened=%ld closed_paid=%ld closed_enrolled=%ld closed_excluded=%ld",
