@@ -1,6 +1,7 @@
 -- store_truncate.sql — the current tables hold the latest published run only:
--- emptied inside the publishing transaction (readers keep seeing the previous
--- run until it commits). Their indexes are dropped here and built again after
+-- emptied inside the publishing transaction (TRUNCATE locks them: a query on
+-- them waits until the run commits or rolls back, and never sees a mix; a
+-- rollback leaves the previous run). Their indexes are dropped here and built again after
 -- the COPYs (sql/store_index_resolution.sql, sql/store_index.sql): one sort
 -- beats millions of index inserts.
 TRUNCATE sibatch.person, sibatch.enrollment_link, sibatch.population_link,
