@@ -682,6 +682,8 @@ static void scan_name(run_state *s, query *q, int32_t qid, int bd)
         return;
     const int32_t *it;
     int32_t cnt = block_get(&s->names, (int64_t)fnv1a(q->norm), &it);
+    if (cnt == 0)
+        return;
     const uint64_t *sig = s->name_sig + (it - s->names.items);     /* read in order */
     uint64_t unit_bit = fold15(q->unit_bit);
     for (int32_t k = 0; k < cnt; k++) {
