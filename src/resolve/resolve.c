@@ -612,7 +612,6 @@ static double best_level_weight(const sib_match_model *m, size_t f, int from)
  * the L1 distance of two histograms is a lower bound of the edit distance
  * (a substitution moves 2, an insertion or deletion 1, a transposition 0). */
 #define NSIG_NOHIST (1ULL << 63)
-#define NSIG_HIST ((1ULL << 48) - 1)
 
 static uint64_t fold15(uint64_t sig)
 {
@@ -913,8 +912,8 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     s.poff = calloc(s.nkp + 1, sizeof *s.poff);
     s.precs = malloc((nkeyed ? nkeyed : 1) * sizeof *s.precs);
     s.seen = malloc((s.nkp ? s.nkp : 1) * sizeof *s.seen);
-    bkeys = malloc((nkeyed + s.nkp + 1) * sizeof *bkeys);
-    bitems = malloc((nkeyed + s.nkp + 1) * sizeof *bitems);
+    bkeys = malloc((nkeyed + 1) * sizeof *bkeys);          /* the name blocks: at most one item a record */
+    bitems = malloc((nkeyed + 1) * sizeof *bitems);
     if (!s.poff || !s.precs || !s.seen || !bkeys || !bitems)
         goto oom;
     person_records(&s);
