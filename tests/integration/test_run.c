@@ -208,10 +208,29 @@ static int wait_exit(pid_t pid)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static void assert_previous_intact(const char *before)
+/* Every row of the current tables (the latest published run's detail). */
+static char *current_tables(void)
+{
+    return sibt_query_text(fx.dsn,
+        "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM ("
+        " SELECT 'p' || t::text AS x FROM sibatch.person t"
+        " UNION ALL SELECT 'e' || t::text FROM sibatch.enrollment_link t"
+        " UNION ALL SELECT 'l' || t::text FROM sibatch.population_link t"
+        " UNION ALL SELECT 's' || t::text FROM sibatch.person_scheme t"
+        " UNION ALL SELECT 'c' || t::text FROM sibatch.conflict_month t"
+        " UNION ALL SELECT 'v' || t::text FROM sibatch.review t"
+        " UNION ALL SELECT 'r' || t::text FROM sibatch.reject t) s");
+}
+
+/* before: sha_all() and current_tables() of the published state. */
+static void assert_previous_intact(const char *before, const char *tables)
 {
     char *now = sha_all();
     cr_assert_str_eq(before, now, "the previous published files are intact");
+    free(now);
+    /* the persons and links are stored during the read: rolled back too */
+    now = current_tables();
+    cr_assert_str_eq(tables, now, "the previous run's tables are intact");
     free(now);
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "find '%s' -name '*.tmp' -o -name '.tmp-*' | grep -q .", fx.out);
@@ -224,16 +243,17 @@ Test(integ_run, sigterm_rolls_back)
     char *o = NULL;
     cr_assert_eq(run(&o, ""), 0, "%s", o);
     free(o);
-    char *before = sha_all();
+    char *before = sha_all(), *tables = current_tables();
     for (int i = 0; i < 3; i++) {
         pid_t pid = start_paused(points[i]);
         kill(pid, SIGTERM);
         cr_assert_eq(wait_exit(pid), 143, "at %s", points[i]);
-        assert_previous_intact(before);
+        assert_previous_intact(before, tables);
         cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'aborted'"), i + 1);
         cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
     }
     free(before);
+    free(tables);
     cr_assert_eq(run(&o, ""), 0, "a following run succeeds: %s", o);
     free(o);
 }
@@ -243,14 +263,18 @@ Test(integ_run, sigkill_leaves_previous_state)
     char *o = NULL;
     cr_assert_eq(run(&o, ""), 0, "%s", o);
     free(o);
-    char *before = sha_all();
+    char *before = sha_all(), *tables = current_tables();
     pid_t pid = start_paused("after_store");
     kill(pid, SIGKILL);
     cr_assert_eq(wait_exit(pid), 128 + SIGKILL);
     char *now = sha_all();
     cr_assert_str_eq(before, now);
     free(now);
+    now = current_tables();
+    cr_assert_str_eq(tables, now, "the previous run's tables are intact");
+    free(now);
     free(before);
+    free(tables);
     cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'running'"), 1,
                  "the killed run is visibly incomplete");
     cr_assert_eq(run(&o, ""), 0, "a following run succeeds: %s", o);
@@ -284,7 +308,7 @@ Test(integ_run, database_lost_mid_run_exits_1)
     char *o = NULL;
     cr_assert_eq(run(&o, ""), 0, "%s", o);
     free(o);
-    char *before = sha_all();
+    char *before = sha_all(), *tables = current_tables();
     pid_t pid = start_paused("after_store");
     char *dbname = sibt_query_text(fx.dsn, "SELECT current_database()");
     char sql[512];
@@ -296,7 +320,8 @@ Test(integ_run, database_lost_mid_run_exits_1)
     kill(pid, SIGCONT);
     int rc = wait_exit(pid);
     cr_assert_eq(rc, 1, "exit %d", rc);
-    assert_previous_intact(before);
+    assert_previous_intact(before, tables);
     free(before);
+    free(tables);
     cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'published'"), 1);
 }
