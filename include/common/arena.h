@@ -20,8 +20,9 @@ char *sib_arena_strndup(sib_arena *a, const char *s, size_t n);
 size_t sib_arena_bytes(const sib_arena *a);
 void sib_arena_free(sib_arena *a);
 
-/* 64-bit FNV-1a hash of n bytes. */
+/* 64-bit FNV-1a hash of n bytes; of a NUL-terminated string. */
 uint64_t sib_fnv1a(const void *p, size_t n);
+uint64_t sib_fnv1a_str(const char *s);
 
 /* A pool of distinct strings in an arena: interning the few values of a
  * low-cardinality column (town, gender, category) keeps one copy of each. */

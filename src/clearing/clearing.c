@@ -270,25 +270,20 @@ typedef struct ref_index {
     int failed;
 } ref_index;
 
-static int64_t ref_hash(const char *ref)
-{
-    return (int64_t)sib_fnv1a(ref, strlen(ref));
-}
-
 static int32_t ref_find(ref_index *ix, const char *ref)
 {
     const sib_persons *P = ix->persons;
     if (!ix->map && !ix->failed) {
         ix->map = sib_i64map_new(P->n);
         for (size_t p = 0; ix->map && p < P->n; p++)
-            if (sib_i64map_put(ix->map, ref_hash(P->ref[p]), (int32_t)p) != SIB_OK) {
+            if (sib_i64map_put(ix->map, (int64_t)sib_fnv1a_str(P->ref[p]), (int32_t)p) != SIB_OK) {
                 sib_i64map_free(ix->map);
                 ix->map = NULL;
             }
         ix->failed = !ix->map;
     }
     if (ix->map) {
-        int32_t p = sib_i64map_get(ix->map, ref_hash(ref));
+        int32_t p = sib_i64map_get(ix->map, (int64_t)sib_fnv1a_str(ref));
         if (p < 0 || strcmp(P->ref[p], ref) == 0)
             return p;
     }

@@ -95,6 +95,11 @@ uint64_t sib_fnv1a(const void *p, size_t n)
     return h;
 }
 
+uint64_t sib_fnv1a_str(const char *s)
+{
+    return sib_fnv1a(s, strlen(s));
+}
+
 sib_strpool *sib_strpool_new(sib_arena *a)
 {
     sib_strpool *p = calloc(1, sizeof *p);

@@ -76,18 +76,22 @@ int sib_conflict_run(sib_dedup *d, sib_source *src, sib_db *db, sib_conflicts **
             if (d->ps[j].scheme == SIB_S120) p120 = &d->ps[j];
             if (d->ps[j].scheme == SIB_S170) p170 = &d->ps[j];
         }
+        /* their paid months (empty when absent) */
+        const sib_months *m110 = p110 ? sib_dedup_paid(d, (size_t)(p110 - d->ps)) : NULL;
+        const sib_months *m120 = p120 ? sib_dedup_paid(d, (size_t)(p120 - d->ps)) : NULL;
+        const sib_months *m170 = p170 ? sib_dedup_paid(d, (size_t)(p170 - d->ps)) : NULL;
         k.person = d->ps[i].person;
         size_t before = c->n;
         if (p170 && (p110 || p120)) {
             sib_months emp = { 0 };
-            if ((p110 && sib_months_union(&emp, sib_dedup_paid(d, (size_t)(p110 - d->ps))) != SIB_OK) ||
-                (p120 && sib_months_union(&emp, sib_dedup_paid(d, (size_t)(p120 - d->ps))) != SIB_OK)) {
+            if ((p110 && sib_months_union(&emp, m110) != SIB_OK) ||
+                (p120 && sib_months_union(&emp, m120) != SIB_OK)) {
                 sib_months_clear(&emp);
                 k.failed = 1;
                 break;
             }
             k.kind = SIB_CONFLICT_REFUND;
-            sib_months_intersect(sib_dedup_paid(d, (size_t)(p170 - d->ps)), &emp, aidx, add_month, &k);
+            sib_months_intersect(m170, &emp, aidx, add_month, &k);
             sib_months_clear(&emp);
             if (c->n > before) {
                 c->refund_persons++;
@@ -95,15 +99,15 @@ int sib_conflict_run(sib_dedup *d, sib_source *src, sib_db *db, sib_conflicts **
                 /* every employee scheme that paid one of those months is involved */
                 for (size_t m = before; m < c->n; m++) {
                     int mi = sib_month_index(c->v[m].month);
-                    if (p110 && sib_months_has(sib_dedup_paid(d, (size_t)(p110 - d->ps)), aidx, mi)) p110->conflict = 1;
-                    if (p120 && sib_months_has(sib_dedup_paid(d, (size_t)(p120 - d->ps)), aidx, mi)) p120->conflict = 1;
+                    if (p110 && sib_months_has(m110, aidx, mi)) p110->conflict = 1;
+                    if (p120 && sib_months_has(m120, aidx, mi)) p120->conflict = 1;
                 }
             }
         }
         size_t mid = c->n;
         if (p110 && p120) {
             k.kind = SIB_CONFLICT_EMPLOYEE_INSTITUTION;
-            sib_months_intersect(sib_dedup_paid(d, (size_t)(p110 - d->ps)), sib_dedup_paid(d, (size_t)(p120 - d->ps)), aidx, add_month, &k);
+            sib_months_intersect(m110, m120, aidx, add_month, &k);
             if (c->n > mid) {
                 c->ei_persons++;
                 p110->conflict = p120->conflict = 1;

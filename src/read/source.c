@@ -710,6 +710,15 @@ static int same_pair(const crow *x, const crow *y)
     return x->enr == y->enr && x->period == y->period;
 }
 
+/* End of the pair that starts at v[i] (v sorted by pair). */
+static size_t pair_end(const crow *v, size_t n, size_t i)
+{
+    size_t j = i + 1;
+    while (j < n && same_pair(&v[j], &v[i]))
+        j++;
+    return j;
+}
+
 static int pair_cmp(const void *a, const void *b)
 {
     const crow *x = a, *y = b;
@@ -752,9 +761,10 @@ static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_err
     size_t n = 0, j;
     for (size_t i = 0; i < rep->n; i = j) {
         int firsts = 0, cross = 0;
-        for (j = i; j < rep->n && same_pair(&rep->v[j], &rep->v[i]); j++) {
-            firsts += rep->v[j].kind == REP_FIRST;
-            cross += rep->v[j].kind == REP_CROSS;
+        j = pair_end(rep->v, rep->n, i);
+        for (size_t k = i; k < j; k++) {
+            firsts += rep->v[k].kind == REP_FIRST;
+            cross += rep->v[k].kind == REP_CROSS;
         }
         if (firsts == 1 && !cross) {
             qsort(rep->v + i, j - i, sizeof *rep->v, crow_cmp);
@@ -776,8 +786,7 @@ static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_err
     if (rc != SIB_OK)
         return SIB_ERR;
     for (size_t i = 0; i < nrows; i = j) {
-        for (j = i; j < nrows && same_pair(&rows[j], &rows[i]); j++)
-            ;
+        j = pair_end(rows, nrows, i);
         if (reject_further(src, rows + i, j - i) != SIB_OK) {
             free(rows);
             return sib_error_set(err, "contribution: out of memory");
@@ -796,9 +805,8 @@ int sib_source_kept_amounts(sib_source *src, sib_db *db, const size_t *enr, size
     size_t nrows;
     if (read_rows_of(src, db, enr, NULL, n, &rows, &nrows, err) != SIB_OK)
         return SIB_ERR;
-    for (size_t i = 0; i < nrows; i++)
-        if (i == 0 || rows[i - 1].enr != rows[i].enr || rows[i - 1].period != rows[i].period)
-            fn((size_t)rows[i].enr, rows[i].period, rows[i].amount, ud);
+    for (size_t i = 0; i < nrows; i = pair_end(rows, nrows, i))
+        fn((size_t)rows[i].enr, rows[i].period, rows[i].amount, ud);     /* the kept row */
     free(rows);
     return SIB_OK;
 }
@@ -827,8 +835,8 @@ static int copy_table(sib_db *db, const char *sqlname, sib_db_row_fn fn, void *u
 /* Streams the contribution table: in one stream, or with streams = 2 (and a
  * large table) in two parallel streams over halves of the table (ctid ranges,
  * the second connection importing the snapshot). Then settles the repeats. */
-static int read_contributions(sib_source *s, sib_db *db, const char *dsn, const sib_read_opts *opts,
-                              volatile sig_atomic_t *stop, sib_error *err)
+int sib_source_read_contributions(sib_source *s, sib_db *db, const char *dsn, const sib_read_opts *opts,
+                                  volatile sig_atomic_t *stop, sib_error *err)
 {
     int streams = opts->streams, recent_bits = 0;
     while (recent_bits < 24 && (1L << recent_bits) < opts->recent_rows)
@@ -1074,12 +1082,6 @@ fail:
     sib_strpool_free(r.pool);
     sib_source_free(s);
     return NULL;
-}
-
-int sib_source_read_contributions(sib_source *src, sib_db *db, const char *dsn, const sib_read_opts *opts,
-                                  volatile sig_atomic_t *stop, sib_error *err)
-{
-    return read_contributions(src, db, dsn, opts, stop, err);
 }
 
 int sib_source_finish(sib_source *src, sib_db *db, sib_error *err)

@@ -109,11 +109,6 @@ typedef struct query {
     uint8_t best_lv[SIB_EV_NFIELDS];
 } query;
 
-static uint64_t fnv1a(const char *s)
-{
-    return sib_fnv1a(s, strlen(s));
-}
-
 /* 1 when raw is certainly its own normalised form (so no ICU call): ASCII
  * printable without blanks or lower case, and CJK unified ideographs
  * (lead bytes E4..E9). */
@@ -680,7 +675,7 @@ static void scan_name(run_state *s, query *q, int32_t qid, int bd)
     if (base + unit_w + id_best < floor)
         return;
     const int32_t *it;
-    int32_t cnt = block_get(&s->names, (int64_t)fnv1a(q->norm), &it);
+    int32_t cnt = block_get(&s->names, (int64_t)sib_fnv1a_str(q->norm), &it);
     if (cnt == 0)
         return;
     const uint64_t *sig = s->name_sig + (it - s->names.items);     /* read in order */
@@ -710,7 +705,7 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
     q.best = q.second_p = -1;
     sib_name_normalize(rec->name, q.norm, sizeof q.norm);
     if (q.norm[0]) {
-        cnt = block_get(&s->names, (int64_t)fnv1a(q.norm), &it);
+        cnt = block_get(&s->names, (int64_t)sib_fnv1a_str(q.norm), &it);
         q.tf_name = (cnt > 0 ? cnt : 1) / (double)s->nkp;
     }
     size_t ncp = sib_idnum_fold(rec->id_number, q.fid, sizeof q.fid);
@@ -729,7 +724,7 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
         bd = 0;
     q.gender = parse_gender(rec->gender);
     q.unit = rec->unit_id;
-    q.name_bit = q.norm[0] ? sig_bit(fnv1a(q.norm)) : 0;
+    q.name_bit = q.norm[0] ? sig_bit(sib_fnv1a_str(q.norm)) : 0;
     q.unit_bit = q.unit ? sig_bit((uint64_t)q.unit * 0x9E3779B97F4A7C15ULL) : 0;
     town9(rec->town_code, q.town);
 
@@ -926,7 +921,7 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
         g->names = g->units = 0;
         for (int32_t j = s.poff[p]; j < s.poff[p + 1]; j++) {
             int64_t unit = rec_at(&s, (size_t)s.precs[j]).unit_id;
-            g->names |= sig_bit(fnv1a(rec_norm(&s, (size_t)s.precs[j])));
+            g->names |= sig_bit(sib_fnv1a_str(rec_norm(&s, (size_t)s.precs[j])));
             if (unit)
                 g->units |= sig_bit((uint64_t)unit * 0x9E3779B97F4A7C15ULL);
         }
@@ -940,7 +935,7 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
                 dup = strcmp(rec_norm(&s, (size_t)s.precs[k]), nm) == 0;
             if (dup)
                 continue;
-            bkeys[nb] = (int64_t)fnv1a(nm);
+            bkeys[nb] = (int64_t)sib_fnv1a_str(nm);
             bitems[nb++] = (int32_t)p;
         }
     }
