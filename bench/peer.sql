@@ -16,14 +16,16 @@
 --   * Identity: an ID is normalized by full-width digits and Ｘ/ｘ/× to ASCII
 --     (translate), every white-space character removed (Unicode \s, U+3000,
 --     NBSP), one leading ' removed, upper(). It is a person key when it is 18
---     characters with a correct GB 11643 check character and a plausible
---     birth date (year 1900..A's year, month 01..12, day 01..31: no calendar
---     check). A 15-digit legacy number is converted (insert 19, append the
---     check) when the record's birth date is not before 1900. Every other
---     record is its own unresolved person: no probabilistic linking, so
---     records sibatch links `probable` count here as separate persons. That,
---     and the calendar check of the birth date, are the only intended
---     differences from sibatch's figures.
+--     characters with a correct GB 11643 check character and a birth date
+--     that exists and is not after the end of A. A 15-digit legacy number is
+--     converted (insert 19, append the check) when its date passes the same
+--     test and the record's birth date is not before 1900. Every other record
+--     is its own unresolved person: no probabilistic linking, so records
+--     sibatch links `probable` count here as separate persons. That is the
+--     only intended difference from sibatch's figures: `sibatch run` with
+--     linking switched off (match.auto_link and match.review above any
+--     score) publishes exactly the peer's rows (tests/integration/test_peer.c).
+--   * Codes and blanks are trimmed of every Unicode white-space character.
 --   * Rejects and out-of-scope rows per §1 (insurance type, period, identity;
 --     contribution orphan/rejected/future/negative/repeat with the kept row
 --     chosen by latest paid_on, then largest amount).
@@ -55,14 +57,32 @@ CREATE FUNCTION pg_temp.id_check(s text) RETURNS text
         + substr(s,13,1)::int*10 + substr(s,14,1)::int*5 + substr(s,15,1)::int*8
         + substr(s,16,1)::int*4 + substr(s,17,1)::int*2) % 11) + 1, 1) $$;
 
+-- t without leading and trailing white space: every Unicode white-space
+-- character, as definitions.md says ("trimming"), not only ASCII blanks.
+CREATE FUNCTION pg_temp.utrim(t text) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$
+    SELECT btrim(t, E'\u0020\u0009\u000a\u000b\u000c\u000d\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000') $$;
+
 -- Normalized text of a raw ID (no validation): translate() maps full-width
 -- digits and X to ASCII and deletes the white-space characters (ASCII, NEL,
--- NBSP, U+1680, U+2000..U+200A, U+2028/9, U+202F, U+205F, U+3000).
+-- NBSP, U+1680, U+2000..U+200A, U+2028/9, U+202F, U+205F, U+3000); upper()
+-- makes a final x an X.
 CREATE FUNCTION pg_temp.id_norm(t text) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$
-    SELECT regexp_replace(translate(t,
+    SELECT upper(regexp_replace(translate(t,
         E'０１２３４５６７８９Ｘｘ×\u0020\u0009\u000a\u000b\u000c\u000d\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000',
-        '0123456789XXX'), '^''', '') $$;
+        '0123456789XXX'), '^''', '')) $$;
+
+-- The birth date d (YYYYMMDD digits) exists (Gregorian, year 1 or later)
+-- and is not after the end of month asof (YYYYMM).
+CREATE FUNCTION pg_temp.birth_ok(d text, asof integer) RETURNS boolean
+    LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN substr(d,1,4)::int >= 1 AND substr(d,5,2)::int BETWEEN 1 AND 12
+                     AND substr(d,7,2)::int >= 1
+                THEN substr(d,7,2)::int <= extract(day FROM make_date(substr(d,1,4)::int,
+                         substr(d,5,2)::int, 1) + interval '1 month - 1 day')
+                     AND substr(d,1,6)::int <= asof
+                ELSE false END $$;
 
 -- Person key of a normalized ID n (NULL when invalid), per the header. Called
 -- on a plain column (see OFFSET 0 below) so that PostgreSQL inlines it.
@@ -70,13 +90,10 @@ CREATE FUNCTION pg_temp.id_key(n text, birth date, asof integer) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE
         WHEN n ~ '^[0-9]{17}[0-9X]$'
-             AND substr(n,7,4)::int BETWEEN 1900 AND asof / 100
-             AND substr(n,11,2) BETWEEN '01' AND '12'
-             AND substr(n,13,2) BETWEEN '01' AND '31'
+             AND pg_temp.birth_ok(substr(n,7,8), asof)
              AND substr(n,18,1) = pg_temp.id_check(n) THEN n
         WHEN n ~ '^[0-9]{15}$' AND (birth IS NULL OR birth >= DATE '1900-01-01')
-             AND substr(n,9,2) BETWEEN '01' AND '12'
-             AND substr(n,11,2) BETWEEN '01' AND '31' THEN
+             AND pg_temp.birth_ok('19' || substr(n,7,6), asof) THEN
             substr(n,1,6) || '19' || substr(n,7,9)
             || pg_temp.id_check(substr(n,1,6) || '19' || substr(n,7,9))
         END $$;
@@ -94,28 +111,28 @@ CREATE TEMP TABLE enr AS
 SELECT e.enrollment_id,
        coalesce(pg_temp.id_key(e.n, e.birth_date, :as_of),
                 'U' || e.enrollment_id) AS person,
-       btrim(e.insurance_type) AS scheme,
+       pg_temp.utrim(e.insurance_type) AS scheme,
        e.unit_id,
-       btrim(e.worker_category) AS worker_category,
+       pg_temp.utrim(e.worker_category) AS worker_category,
        CASE WHEN t.code IS NOT NULL THEN t.code ELSE 'unknown' END AS town,
        e.start_month,
        coalesce(e.end_month, :as_of) AS end_m,
-       btrim(e.status) AS status,
-       (e.end_month IS NULL OR e.end_month >= :as_of) AND btrim(e.status) IN ('1', '2') AS open12,
-       coalesce(btrim(e.insurance_type) IN ('110', '120', '170')
+       pg_temp.utrim(e.status) AS status,
+       (e.end_month IS NULL OR e.end_month >= :as_of) AND pg_temp.utrim(e.status) IN ('1', '2') AS open12,
+       coalesce(pg_temp.utrim(e.insurance_type) IN ('110', '120', '170')
                 AND e.benefit_start_month <= :as_of, false) AS draws,
        e.benefit_start_month
 FROM (SELECT e.*, pg_temp.id_norm(e.id_number) AS n
       FROM si_src.enrollment e OFFSET 0) e
 LEFT JOIN town t ON t.code <> 'unknown' AND t.code = CASE
-        WHEN btrim(e.town_code) ~ '^[0-9]{9}000$' THEN left(btrim(e.town_code), 9)
-        ELSE btrim(e.town_code) END
-WHERE btrim(e.insurance_type) IN ('110', '120', '170', '210', '410')
+        WHEN pg_temp.utrim(e.town_code) ~ '^[0-9]{9}000$' THEN left(pg_temp.utrim(e.town_code), 9)
+        ELSE pg_temp.utrim(e.town_code) END
+WHERE pg_temp.utrim(e.insurance_type) IN ('110', '120', '170', '210', '410')
   AND e.start_month % 100 BETWEEN 1 AND 12 AND e.start_month BETWEEN 100001 AND 999912
   AND (e.end_month IS NULL OR (e.end_month % 100 BETWEEN 1 AND 12
                                AND e.end_month BETWEEN 100001 AND 999912
                                AND e.end_month >= e.start_month))
-  AND NOT (coalesce(btrim(e.id_number), '') = '' AND coalesce(btrim(e.name), '') = '')
+  AND NOT (coalesce(pg_temp.utrim(e.id_number), '') = '' AND coalesce(pg_temp.utrim(e.name), '') = '')
   AND e.start_month <= :as_of;
 ALTER TABLE enr ADD PRIMARY KEY (enrollment_id);
 ANALYZE enr;

@@ -35,15 +35,9 @@ static int run(char **o, const char *extra)
 
 static char *sha_all(void)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "cd '%s/2025-12' && sha256sum *.gz clearing/*.gz", fx.out);
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    char *buf = calloc(1, 65536);
-    size_t n = fread(buf, 1, 65535, p);
-    buf[n] = '\0';
-    cr_assert_eq(pclose(p), 0);
-    return buf;
+    char *o = NULL;
+    cr_assert_eq(sibt_sh(&o, "cd '%s/2025-12' && sha256sum *.gz clearing/*.gz", fx.out), 0, "%s", o);
+    return o;
 }
 
 /* The manifest without its documented volatile fields. */
@@ -133,14 +127,9 @@ static char *db_state(void)
 
 static char *tree(void)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "cd '%s' && find . -printf '%%p %%s %%T@\\n' | sort", fx.out);
-    FILE *p = popen(cmd, "r");
-    char *buf = calloc(1, 65536);
-    size_t n = fread(buf, 1, 65535, p);
-    buf[n] = '\0';
-    pclose(p);
-    return buf;
+    char *o = NULL;
+    cr_assert_eq(sibt_sh(&o, "cd '%s' && find . -printf '%%p %%s %%T@\\n' | sort", fx.out), 0, "%s", o);
+    return o;
 }
 
 Test(integ_run, dry_run_writes_nothing)

@@ -185,32 +185,17 @@ char *sibt_shell_quote(const char *s)
     return q;
 }
 
-int sibt_run(char **out, const char *fmt, ...)
+/* Runs cmd through sh -c with stderr joined to stdout; see sibt_sh. */
+static int sh_capture(char **out, const char *cmd)
 {
-    if (out)
-        *out = NULL;
-    const char *bin = getenv("SIBATCH_BIN");
-    if (!bin || !*bin)
-        bin = "./bin/sibatch";
-    va_list ap;
-    va_start(ap, fmt);
-    char *args = vformat(fmt, ap);
-    va_end(ap);
-    char *qbin = sibt_shell_quote(bin);
-    char *cmd = NULL;
     FILE *f = NULL;
     char *buf = NULL;
     size_t len = 0, cap = 0;
     int status = -1;
-    if (!args || !qbin)
-        goto done;
-    /* stderr joins stdout for the whole command line, so that redirections
-     * written in args ("2>/dev/null", ">/dev/null") still apply after it. */
-    size_t clen = strlen(qbin) + strlen(args) + 32;
-    cmd = malloc(clen);
+    if (out)
+        *out = NULL;
     if (!cmd)
         goto done;
-    snprintf(cmd, clen, "exec 2>&1; %s %s", qbin, args);
     fflush(NULL);
     f = popen(cmd, "r");
     if (!f)
@@ -231,7 +216,6 @@ int sibt_run(char **out, const char *fmt, ...)
             len += got;     /* else keep overwriting: output discarded */
     }
     int ws = pclose(f);
-    f = NULL;
     if (ws == -1)
         status = -1;
     else if (WIFEXITED(ws))
@@ -244,14 +228,59 @@ int sibt_run(char **out, const char *fmt, ...)
         buf = NULL;
     }
 done:
-    if (f)
-        pclose(f);
     if (out && !*out)
         *out = calloc(1, 1);
     free(buf);
-    free(cmd);
-    free(qbin);
+    return status;
+}
+
+/* "exec 2>&1; <prefix><args>" (malloc'd): stderr joins stdout for the whole
+ * command line, so that redirections written in args ("2>/dev/null",
+ * ">/dev/null") still apply after it. */
+static char *command_line(const char *prefix, const char *fmt, va_list ap)
+{
+    char *args = vformat(fmt, ap);
+    char *cmd = NULL;
+    if (args) {
+        size_t clen = strlen(prefix) + strlen(args) + 16;
+        cmd = malloc(clen);
+        if (cmd)
+            snprintf(cmd, clen, "exec 2>&1; %s%s", prefix, args);
+    }
     free(args);
+    return cmd;
+}
+
+int sibt_sh(char **out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *cmd = command_line("", fmt, ap);
+    va_end(ap);
+    int status = sh_capture(out, cmd);
+    free(cmd);
+    return status;
+}
+
+int sibt_run(char **out, const char *fmt, ...)
+{
+    const char *bin = getenv("SIBATCH_BIN");
+    if (!bin || !*bin)
+        bin = "./bin/sibatch";
+    char *qbin = sibt_shell_quote(bin);
+    char *prefix = qbin ? malloc(strlen(qbin) + 2) : NULL;
+    char *cmd = NULL;
+    if (prefix) {
+        sprintf(prefix, "%s ", qbin);
+        va_list ap;
+        va_start(ap, fmt);
+        cmd = command_line(prefix, fmt, ap);
+        va_end(ap);
+    }
+    int status = sh_capture(out, cmd);
+    free(cmd);
+    free(prefix);
+    free(qbin);
     return status;
 }
 

@@ -34,6 +34,9 @@ void sibt_db_drop(char *dsn);
  * signal N, -1 when the shell could not be started. */
 int sibt_run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Like sibt_run, for any shell command line: sibt_sh(&out, "zcat '%s'", path). */
+int sibt_sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* First column of the first row of sql's result as a long. Fails the test on
  * a connection or SQL error, on no row, on NULL or on a non-integer value. */
 long sibt_query_long(const char *dsn, const char *sql);
