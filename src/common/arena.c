@@ -160,9 +160,15 @@ void sib_strpool_free(sib_strpool *p)
     free(p);
 }
 
+/* Open addressing, linear probing. A slot holds its key and value together,
+ * so a probe costs one cache miss, not two. */
+typedef struct {
+    int64_t key;
+    int32_t val;            /* -1 = empty slot */
+} map_slot;
+
 struct sib_i64map {
-    int64_t *keys;
-    int32_t *vals;          /* -1 = empty slot */
+    map_slot *slots;
     size_t cap, count;
 };
 
@@ -178,14 +184,11 @@ static uint64_t mix64(uint64_t x)
 
 static int map_alloc(sib_i64map *m, size_t cap)
 {
-    m->keys = malloc(cap * sizeof *m->keys);
-    m->vals = malloc(cap * sizeof *m->vals);
-    if (!m->keys || !m->vals) {
-        free(m->keys);
-        free(m->vals);
+    m->slots = malloc(cap * sizeof *m->slots);
+    if (!m->slots)
         return SIB_ERR;
-    }
-    memset(m->vals, 0xff, cap * sizeof *m->vals);
+    for (size_t i = 0; i < cap; i++)
+        m->slots[i].val = -1;
     m->cap = cap;
     m->count = 0;
     return SIB_OK;
@@ -212,10 +215,9 @@ static int map_grow(sib_i64map *m)
         return SIB_ERR;
     }
     for (size_t i = 0; i < old.cap; i++)
-        if (old.vals[i] >= 0)
-            sib_i64map_put(m, old.keys[i], old.vals[i]);
-    free(old.keys);
-    free(old.vals);
+        if (old.slots[i].val >= 0)
+            sib_i64map_put(m, old.slots[i].key, old.slots[i].val);
+    free(old.slots);
     return SIB_OK;
 }
 
@@ -224,15 +226,15 @@ int sib_i64map_put(sib_i64map *m, int64_t key, int32_t value)
     if ((m->count + 1) * 10 > m->cap * 7 && map_grow(m) != SIB_OK)
         return SIB_ERR;
     size_t mask = m->cap - 1, i = mix64((uint64_t)key) & mask;
-    while (m->vals[i] >= 0) {
-        if (m->keys[i] == key) {
-            m->vals[i] = value;
+    while (m->slots[i].val >= 0) {
+        if (m->slots[i].key == key) {
+            m->slots[i].val = value;
             return SIB_OK;
         }
         i = (i + 1) & mask;
     }
-    m->keys[i] = key;
-    m->vals[i] = value;
+    m->slots[i].key = key;
+    m->slots[i].val = value;
     m->count++;
     return SIB_OK;
 }
@@ -240,9 +242,9 @@ int sib_i64map_put(sib_i64map *m, int64_t key, int32_t value)
 int32_t sib_i64map_get(const sib_i64map *m, int64_t key)
 {
     size_t mask = m->cap - 1, i = mix64((uint64_t)key) & mask;
-    while (m->vals[i] >= 0) {
-        if (m->keys[i] == key)
-            return m->vals[i];
+    while (m->slots[i].val >= 0) {
+        if (m->slots[i].key == key)
+            return m->slots[i].val;
         i = (i + 1) & mask;
     }
     return -1;
@@ -257,7 +259,6 @@ void sib_i64map_free(sib_i64map *m)
 {
     if (!m)
         return;
-    free(m->keys);
-    free(m->vals);
+    free(m->slots);
     free(m);
 }

@@ -204,19 +204,23 @@ double sib_name_jaro_winkler(const char *a, const char *b)
     return jw_cp(ca, la, cb, lb);
 }
 
-/* OSA distance over decoded code points, capped at max + 1. */
+/* OSA distance over decoded code points, capped at max + 1. Only the band
+ * |i - j| <= max of the table is computed: a path through any other cell
+ * already costs more than max. The cells just outside the band read as
+ * max + 1. */
 static int osa_cp(const UChar32 *a, int la, const UChar32 *b, int lb, int max)
 {
     int d[NAME_MAXCP + 1][NAME_MAXCP + 1];
+    const int far = max + 1;
     if (abs(la - lb) > max)
-        return max + 1;
-    for (int i = 0; i <= la; i++)
-        d[i][0] = i;
+        return far;
     for (int j = 0; j <= lb; j++)
         d[0][j] = j;
     for (int i = 1; i <= la; i++) {
-        int rowmin = max + 1;
-        for (int j = 1; j <= lb; j++) {
+        int lo = i - max > 1 ? i - max : 1, hi = i + max < lb ? i + max : lb;
+        d[i][lo - 1] = lo == 1 && i < far ? i : far;
+        int rowmin = d[i][lo - 1];
+        for (int j = lo; j <= hi; j++) {
             int c = a[i - 1] == b[j - 1] ? 0 : 1;
             int v = d[i - 1][j - 1] + c;
             if (d[i - 1][j] + 1 < v)
@@ -229,10 +233,12 @@ static int osa_cp(const UChar32 *a, int la, const UChar32 *b, int lb, int max)
             if (v < rowmin)
                 rowmin = v;
         }
+        if (hi < lb)
+            d[i][hi + 1] = far;
         if (rowmin > max)
-            return max + 1;
+            return far;
     }
-    return d[la][lb] > max ? max + 1 : d[la][lb];
+    return d[la][lb] > max ? far : d[la][lb];
 }
 
 int sib_name_edit_distance(const char *a, const char *b, int max)

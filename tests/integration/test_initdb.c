@@ -84,5 +84,32 @@ Test(integ_initdb, concurrent_runs_do_not_fail, .init = setup, .fini = teardown)
     free(qbin);
     cr_expect_eq(rc, 0, "concurrent init-db: exit %d: %s", rc, out);
     free(out);
-    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.schema_version"), 1);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.schema_version"), 2);
+}
+
+static const char key_collation[] =
+    "SELECT c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation"
+    " WHERE a.attrelid = 'sibatch.person'::regclass AND a.attname = 'person_key'";
+
+Test(integ_initdb, upgrades_a_version_1_schema, .init = setup, .fini = teardown)
+{
+    init_db();
+    char *coll = sibt_query_text(dsn, key_collation);
+    cr_expect_str_eq(coll, "C");
+    free(coll);
+    /* back to version 1: person_key in the database's collation */
+    sibt_exec(dsn, "DROP VIEW sibatch.v_person, sibatch.v_merge_reason, sibatch.v_duplicate_cluster, sibatch.v_conflict;"
+                   " ALTER TABLE sibatch.person ALTER COLUMN person_key TYPE text COLLATE \"default\";"
+                   " DELETE FROM sibatch.schema_version WHERE version = 2;"
+                   " INSERT INTO sibatch.person VALUES (1, 7, '11010519491231002X', '11010519491231002X')");
+
+    init_db();
+
+    coll = sibt_query_text(dsn, key_collation);
+    cr_expect_str_eq(coll, "C");
+    free(coll);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT max(version) FROM sibatch.schema_version"), 2);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM pg_views WHERE schemaname = 'sibatch'"
+                                      " AND viewname IN ('v_person', 'v_merge_reason', 'v_duplicate_cluster', 'v_conflict')"), 4);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.v_person WHERE masked_ref = '110105********002X'"), 1);
 }

@@ -67,3 +67,70 @@ Test(unit_name, code_points_not_bytes)
     cr_assert_float_eq(sib_name_jaro_winkler("王小明", "王小明"), 1.0, 1e-12);
     cr_assert_float_eq(sib_name_jaro_winkler("", "王"), 0.0, 1e-12);
 }
+
+/* The full OSA table, for the banded one in name.c: the distance, uncapped. */
+static int osa_full(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b), d[24][24];
+    for (int i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (int j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb];
+}
+
+Test(unit_name, edit_distance_equals_the_full_table)
+{
+    /* random strings over a small alphabet (many near matches), every cap */
+    unsigned x = 12345;
+    char a[20], b[20];
+    for (int t = 0; t < 20000; t++) {
+        int la, lb;
+        x = x * 1103515245u + 12345u;
+        la = (int)(x >> 16) % 19;
+        for (int i = 0; i < la; i++) {
+            x = x * 1103515245u + 12345u;
+            a[i] = (char)('0' + (x >> 16) % 3);
+        }
+        a[la] = '\0';
+        memcpy(b, a, sizeof b);
+        lb = la;
+        x = x * 1103515245u + 12345u;
+        for (int e = (int)(x >> 16) % 5; e > 0; e--) {     /* up to 4 random edits */
+            x = x * 1103515245u + 12345u;
+            unsigned r = x >> 16;
+            int pos = lb ? (int)(r / 4) % lb : 0;
+            if (r % 4 == 0 && lb < 18) {                    /* insert */
+                memmove(b + pos + 1, b + pos, (size_t)(lb - pos + 1));
+                b[pos] = (char)('0' + r % 3);
+                lb++;
+            } else if (r % 4 == 1 && lb > 0) {              /* delete */
+                memmove(b + pos, b + pos + 1, (size_t)(lb - pos));
+                lb--;
+            } else if (r % 4 == 2 && pos + 1 < lb) {        /* transpose */
+                char c = b[pos];
+                b[pos] = b[pos + 1];
+                b[pos + 1] = c;
+            } else if (lb > 0) {                            /* substitute */
+                b[pos] = (char)('0' + (r / 7) % 3);
+            }
+        }
+        int full = osa_full(a, b);
+        for (int max = 0; max <= 5; max++) {
+            int want = full > max ? max + 1 : full;
+            cr_assert_eq(sib_name_edit_distance(a, b, max), want, "'%s' '%s' max %d: %d, want %d", a, b, max,
+                         sib_name_edit_distance(a, b, max), want);
+        }
+    }
+}
