@@ -6,7 +6,7 @@
 #                              accepts connections, create database "sibatch"
 #   sh scripts/pg.sh stop      stop it (fast mode); nothing if not running
 #   sh scripts/pg.sh status    print whether it runs; exit 0 running, 1 not
-#   sh scripts/pg.sh env       print "export PGHOST=<socket dir> PGPORT=... PGUSER=... PGDATABASE=sibatch"
+#   sh scripts/pg.sh env       print "export PGHOST=... PGPORT=... PGUSER=... PGDATABASE=sibatch"
 #   sh scripts/pg.sh destroy   stop it and delete its data
 #   sh scripts/pg.sh psql ...  run psql on it (arguments passed on)
 #
@@ -218,10 +218,8 @@ cmd_status() {
     fi
 }
 
-# PGHOST is the unix socket's directory: on this machine a COPY through it
-# costs about 9 % less than through TCP on 127.0.0.1 (docs/performance.md).
 cmd_env() {
-    echo "export PGHOST=$(area)/sock PGPORT=$(port) PGUSER=postgres PGDATABASE=sibatch"
+    echo "export PGHOST=127.0.0.1 PGPORT=$(port) PGUSER=postgres PGDATABASE=sibatch"
 }
 
 cmd_destroy() {
@@ -237,7 +235,7 @@ cmd_destroy() {
 }
 
 cmd_psql() {
-    exec "$PGBIN/psql" -h "$(area)/sock" -p "$(port)" -U postgres -d sibatch "$@"
+    exec "$PGBIN/psql" -h 127.0.0.1 -p "$(port)" -U postgres -d sibatch "$@"
 }
 
 # Serialize concurrent start/stop/destroy of the same tree's cluster.
