@@ -250,6 +250,13 @@ int32_t sib_i64map_get(const sib_i64map *m, int64_t key)
     return -1;
 }
 
+void sib_i64map_remap(sib_i64map *m, const int32_t *to)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i].val >= 0)
+            m->slots[i].val = to[m->slots[i].val];
+}
+
 size_t sib_i64map_count(const sib_i64map *m)
 {
     return m->count;

@@ -315,9 +315,7 @@ static int renumber_by_birth(run_state *s)
     for (int32_t k = 0; k < s->names.off[s->names.nb]; k++)
         s->names.items[k] = to[s->names.items[k]];
     person_records(s);
-    for (size_t k = 0; k < n; k++)
-        if (sib_i64map_put(s->keymap, key64(s->pkeys[k]), (int32_t)k) != SIB_OK)
-            goto done;
+    sib_i64map_remap(s->keymap, to);
     rc = SIB_OK;
 done:
     free(bk);

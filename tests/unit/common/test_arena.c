@@ -46,6 +46,22 @@ Test(unit_arena, map_sized_for_its_count)
     sib_i64map_free(m);
 }
 
+Test(unit_arena, map_remap_translates_every_value)
+{
+    sib_i64map *m = sib_i64map_new(10);
+    int32_t to[3000];
+    for (int32_t v = 0; v < 3000; v++) {
+        cr_assert_eq(sib_i64map_put(m, (int64_t)v * 1000003, v), SIB_OK);
+        to[v] = 2999 - v;
+    }
+    sib_i64map_remap(m, to);
+    cr_assert_eq(sib_i64map_count(m), 3000);
+    for (int32_t v = 0; v < 3000; v++)
+        cr_assert_eq(sib_i64map_get(m, (int64_t)v * 1000003), 2999 - v);
+    cr_assert_eq(sib_i64map_get(m, 7), -1);
+    sib_i64map_free(m);
+}
+
 Test(unit_arena, strings_packed_blocks_aligned)
 {
     sib_arena *a = sib_arena_new(4096);
