@@ -166,4 +166,20 @@ void sib_months_clear(sib_months *m);
 /* Parses a numeric text "−123.45" into cents; 0 for NULL. */
 int64_t sib_parse_cents(const char *s);
 
+/* One contribution row as sql/read_contributions*.sql send it. */
+typedef struct sib_contrib_fields {
+    int64_t enrollment_id;
+    long period;
+    int id_ok, period_ok;       /* 0 when NULL or not an integer */
+    int64_t base, employer, personal;   /* cents; NULL is 0 */
+    int32_t paid_on;            /* YYYYMMDD; 0 when NULL or not a date */
+} sib_contrib_fields;
+
+/* Parses a COPY text line of the six columns (enrollment_id, period, base,
+ * employer_amount, personal_amount, paid_on) in place. The usual shape
+ * (digits, one '.', a leading '-', \N, YYYY-MM-DD) is read in one pass;
+ * anything else goes through sib_copy_split and the field parsers, with the
+ * same result. -1 when the line does not have six columns. */
+int sib_contrib_parse(char *line, sib_contrib_fields *f);
+
 #endif

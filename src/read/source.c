@@ -469,12 +469,123 @@ static void draw_progress(stream *w, int done)
     fflush(stderr);
 }
 
+/* The fast path of sib_contrib_parse: *p at a field of the usual shape, else
+ * 0. Each reader advances *p past its field and the tab (or to the end). */
+static int fast_null(const char **p)
+{
+    if ((*p)[0] == '\\' && (*p)[1] == 'N') {
+        *p += 2;
+        return 1;
+    }
+    return 0;
+}
+
+static int fast_end(const char **p, int last)
+{
+    if (**p == (last ? '\0' : '\t')) {
+        *p += !last;
+        return 1;
+    }
+    return 0;
+}
+
+/* Up to 18 digits with an optional '-'. */
+static int fast_int(const char **p, int64_t *v, int *ok, int last)
+{
+    if (fast_null(p)) {
+        *v = 0;
+        *ok = 0;
+        return fast_end(p, last);
+    }
+    const char *s = *p;
+    int neg = *s == '-';
+    s += neg;
+    int64_t x = 0;
+    int n = 0;
+    while (*s >= '0' && *s <= '9' && n < 18)
+        x = x * 10 + (*s++ - '0'), n++;
+    if (n == 0)
+        return 0;
+    *p = s;
+    *v = neg ? -x : x;
+    *ok = 1;
+    return fast_end(p, last);
+}
+
+/* [-]digits[.d[d]] as cents: what numeric(12,2) sends. */
+static int fast_cents(const char **p, int64_t *v)
+{
+    if (fast_null(p)) {
+        *v = 0;
+        return fast_end(p, 0);
+    }
+    const char *s = *p;
+    int neg = *s == '-';
+    s += neg;
+    int64_t whole = 0, frac = 0;
+    int n = 0, nf = 0;
+    while (*s >= '0' && *s <= '9' && n < 15)
+        whole = whole * 10 + (*s++ - '0'), n++;
+    if (n == 0)
+        return 0;
+    if (*s == '.') {
+        s++;
+        while (*s >= '0' && *s <= '9' && nf < 2)
+            frac = frac * 10 + (*s++ - '0'), nf++;
+        if (nf == 0)
+            return 0;
+    }
+    if (nf == 1)
+        frac *= 10;
+    *p = s;
+    *v = neg ? -(whole * 100 + frac) : whole * 100 + frac;
+    return fast_end(p, 0);
+}
+
+static int fast_date(const char **p, int32_t *v)
+{
+    if (fast_null(p)) {
+        *v = 0;
+        return fast_end(p, 1);
+    }
+    const char *s = *p;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+            return 0;
+    long d = ((s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0')) * 10000L +
+             ((s[5] - '0') * 10 + (s[6] - '0')) * 100 + (s[8] - '0') * 10 + (s[9] - '0');
+    *v = sib_date_valid(d) ? (int32_t)d : 0;
+    *p = s + 10;
+    return fast_end(p, 1);
+}
+
+int sib_contrib_parse(char *line, sib_contrib_fields *f)
+{
+    const char *p = line;
+    int64_t period;
+    if (fast_int(&p, &f->enrollment_id, &f->id_ok, 0) && fast_int(&p, &period, &f->period_ok, 0) &&
+        fast_cents(&p, &f->base) && fast_cents(&p, &f->employer) && fast_cents(&p, &f->personal) &&
+        fast_date(&p, &f->paid_on)) {
+        f->period = (long)period;
+        return 0;
+    }
+    char *c[6];
+    if (sib_copy_split(line, c, 6) != 6)
+        return -1;
+    f->enrollment_id = parse_long(c[0], &f->id_ok);
+    f->period = parse_long(c[1], &f->period_ok);
+    f->base = sib_parse_cents(c[2]);
+    f->employer = sib_parse_cents(c[3]);
+    f->personal = sib_parse_cents(c[4]);
+    f->paid_on = sib_date_parse(c[5]);
+    return 0;
+}
+
 static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
 {
     stream *w = ud;
     const sib_source *s = w->src;
     (void)len;
-    char *f[6];
     if ((w->rows & 0xffff) == 0) {
         if (w->stop && *w->stop)
             return sib_error_set(err, "interrupted");
@@ -482,13 +593,14 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
             draw_progress(w, 0);
     }
     w->rows++;
-    if (sib_copy_split(line, f, 6) != 6)
+    sib_contrib_fields f;
+    if (sib_contrib_parse(line, &f) != 0)
         return sib_error_set(err, "contribution: unexpected number of columns");
-    int ok_id, ok_period;
-    int64_t enr_id = parse_long(f[0], &ok_id);
-    long period = parse_long(f[1], &ok_period);
-    int64_t base = sib_parse_cents(f[2]), emp = sib_parse_cents(f[3]), pers = sib_parse_cents(f[4]);
-    int32_t paid_on = sib_date_parse(f[5]);
+    int ok_id = f.id_ok, ok_period = f.period_ok;
+    int64_t enr_id = f.enrollment_id;
+    long period = f.period;
+    int64_t base = f.base, emp = f.employer, pers = f.personal;
+    int32_t paid_on = f.paid_on;
     int32_t per = ok_period ? (int32_t)period : 0;
     long idx = ok_id ? sib_source_enrollment_index(s, enr_id) : -1;
     int reason = SIB_REJ_NONE;
