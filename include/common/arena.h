@@ -41,6 +41,9 @@ sib_i64map *sib_i64map_new(size_t expected);
 int sib_i64map_put(sib_i64map *m, int64_t key, int32_t value);
 /* The value, or -1 when absent. */
 int32_t sib_i64map_get(const sib_i64map *m, int64_t key);
+/* A hint: key will be looked up soon (its first slot is fetched into the
+ * cache meanwhile). */
+void sib_i64map_prefetch(const sib_i64map *m, int64_t key);
 /* Every value v becomes to[v] (to covers all values; >= 0): one pass over
  * the slots instead of a put per key. */
 void sib_i64map_remap(sib_i64map *m, const int32_t *to);

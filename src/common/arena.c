@@ -250,6 +250,11 @@ int32_t sib_i64map_get(const sib_i64map *m, int64_t key)
     return -1;
 }
 
+void sib_i64map_prefetch(const sib_i64map *m, int64_t key)
+{
+    __builtin_prefetch(&m->slots[mix64((uint64_t)key) & (m->cap - 1)]);
+}
+
 void sib_i64map_remap(sib_i64map *m, const int32_t *to)
 {
     for (size_t i = 0; i < m->cap; i++)

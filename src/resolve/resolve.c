@@ -184,6 +184,8 @@ static int block_build(block_index *b, const int64_t *keys, const int32_t *items
     if (bucket == NULL || b->map == NULL)
         goto fail;
     for (size_t i = 0; i < n; i++) {
+        if (i + 8 < n)
+            sib_i64map_prefetch(b->map, keys[i + 8]);
         int32_t k = sib_i64map_get(b->map, keys[i]);
         if (k < 0) {
             k = b->nb++;
@@ -863,38 +865,52 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     if (!s.prov || !s.pkeys || !s.keymap || !s.norm || !s.simp || !s.arena)
         goto oom;
 
-    /* 1. keys */
-    for (size_t i = 0; i < n; i++) {
-        char key[19];
-        int canon = 0;
-        sib_person_rec ri = rec_at(&s, i);
-        sib_id_status st = sib_idnum_normalize(ri.id_number, r->as_of, ri.birth_date, key, &canon);
-        out[i].id_status = (uint8_t)st;
-        out[i].score = 0;
-        out[i].evidence = 0;
-        s.prov[i] = -1;
-        if (st != SIB_ID_VALID) {
-            out[i].kind = SIB_LINK_UNRESOLVED;
-            continue;
-        }
-        out[i].kind = canon ? SIB_LINK_EXACT : SIB_LINK_NORMALIZED;
-        int64_t k = key64(key);
-        int32_t p = sib_i64map_get(s.keymap, k);
-        if (p < 0) {
-            if (s.nkp == capkp) {
-                char (*nk)[19] = realloc(s.pkeys, capkp * 2 * sizeof *nk);
-                if (nk == NULL)
-                    goto oom;
-                s.pkeys = nk;
-                capkp *= 2;
+    /* 1. keys, in batches: a batch's IDs are normalized and their map slots
+     * prefetched first, then looked up in record order (persons are numbered
+     * by first appearance as before) */
+    enum { KEY_BATCH = 16 };
+    for (size_t i0 = 0; i0 < n; i0 += KEY_BATCH) {
+        size_t nbatch = n - i0 < KEY_BATCH ? n - i0 : KEY_BATCH;
+        char keys[KEY_BATCH][19];
+        int64_t k64[KEY_BATCH];
+        for (size_t b = 0; b < nbatch; b++) {
+            size_t i = i0 + b;
+            int canon = 0;
+            sib_person_rec ri = rec_at(&s, i);
+            sib_id_status st = sib_idnum_normalize(ri.id_number, r->as_of, ri.birth_date, keys[b], &canon);
+            out[i].id_status = (uint8_t)st;
+            out[i].score = 0;
+            out[i].evidence = 0;
+            s.prov[i] = -1;
+            if (st != SIB_ID_VALID) {
+                out[i].kind = SIB_LINK_UNRESOLVED;
+                continue;
             }
-            p = (int32_t)s.nkp++;
-            memcpy(s.pkeys[p], key, 19);
-            if (sib_i64map_put(s.keymap, k, p) != SIB_OK)
-                goto oom;
+            out[i].kind = canon ? SIB_LINK_EXACT : SIB_LINK_NORMALIZED;
+            k64[b] = key64(keys[b]);
+            sib_i64map_prefetch(s.keymap, k64[b]);
         }
-        s.prov[i] = p;
-        nkeyed++;
+        for (size_t b = 0; b < nbatch; b++) {
+            size_t i = i0 + b;
+            if (out[i].id_status != SIB_ID_VALID)
+                continue;
+            int32_t p = sib_i64map_get(s.keymap, k64[b]);
+            if (p < 0) {
+                if (s.nkp == capkp) {
+                    char (*nk)[19] = realloc(s.pkeys, capkp * 2 * sizeof *nk);
+                    if (nk == NULL)
+                        goto oom;
+                    s.pkeys = nk;
+                    capkp *= 2;
+                }
+                p = (int32_t)s.nkp++;
+                memcpy(s.pkeys[p], keys[b], 19);
+                if (sib_i64map_put(s.keymap, k64[b], p) != SIB_OK)
+                    goto oom;
+            }
+            s.prov[i] = p;
+            nkeyed++;
+        }
     }
     s.prior = log2(s.nkp > 1 ? (double)s.nkp : 2.0);
     s.name_inexact_w = fmax(0.0, best_level_weight(r->model, SIB_EV_NAME, SIB_NAME_SIMPLIFIED));
