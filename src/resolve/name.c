@@ -218,7 +218,7 @@ static int osa_cp(const UChar32 *a, int la, const UChar32 *b, int lb, int max)
         d[0][j] = j;
     for (int i = 1; i <= la; i++) {
         int lo = i - max > 1 ? i - max : 1, hi = i + max < lb ? i + max : lb;
-        d[i][lo - 1] = lo == 1 && i < far ? i : far;
+        d[i][lo - 1] = lo == 1 ? i : far;     /* i <= max + 1 when lo == 1 */
         int rowmin = d[i][lo - 1];
         for (int j = lo; j <= hi; j++) {
             int c = a[i - 1] == b[j - 1] ? 0 : 1;
