@@ -243,6 +243,25 @@ static int64_t key64(const char *key)
     return v;
 }
 
+/* The provisional person of a valid key (k64 = key64(key)): found, or added
+ * as the next one. -1 when out of memory. */
+static int32_t keyed_person(run_state *s, const char key[19], int64_t k64, size_t *capkp)
+{
+    int32_t p = sib_i64map_get(s->keymap, k64);
+    if (p >= 0)
+        return p;
+    if (s->nkp == *capkp) {
+        char (*nk)[19] = realloc(s->pkeys, *capkp * 2 * sizeof *nk);
+        if (nk == NULL)
+            return -1;
+        s->pkeys = nk;
+        *capkp *= 2;
+    }
+    p = (int32_t)s->nkp++;
+    memcpy(s->pkeys[p], key, 19);
+    return sib_i64map_put(s->keymap, k64, p) == SIB_OK ? p : -1;
+}
+
 /* person -> its keyed records (poff, precs: CSR over prov). */
 static void person_records(run_state *s)
 {
@@ -894,21 +913,8 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
             size_t i = i0 + b;
             if (out[i].id_status != SIB_ID_VALID)
                 continue;
-            int32_t p = sib_i64map_get(s.keymap, k64[b]);
-            if (p < 0) {
-                if (s.nkp == capkp) {
-                    char (*nk)[19] = realloc(s.pkeys, capkp * 2 * sizeof *nk);
-                    if (nk == NULL)
-                        goto oom;
-                    s.pkeys = nk;
-                    capkp *= 2;
-                }
-                p = (int32_t)s.nkp++;
-                memcpy(s.pkeys[p], keys[b], 19);
-                if (sib_i64map_put(s.keymap, k64[b], p) != SIB_OK)
-                    goto oom;
-            }
-            s.prov[i] = p;
+            if ((s.prov[i] = keyed_person(&s, keys[b], k64[b], &capkp)) < 0)
+                goto oom;
             nkeyed++;
         }
     }
