@@ -120,7 +120,8 @@ SELECT e.enrollment_id,
        pg_temp.utrim(e.status) AS status,
        (e.end_month IS NULL OR e.end_month >= :as_of) AND pg_temp.utrim(e.status) IN ('1', '2') AS open12,
        coalesce(pg_temp.utrim(e.insurance_type) IN ('110', '120', '170')
-                AND e.benefit_start_month <= :as_of, false) AS draws,
+                AND e.benefit_start_month % 100 BETWEEN 1 AND 12
+                AND e.benefit_start_month BETWEEN 100001 AND :as_of, false) AS draws,
        e.benefit_start_month
 FROM (SELECT e.*, pg_temp.id_norm(e.id_number) AS n
       FROM si_src.enrollment e OFFSET 0) e

@@ -107,7 +107,8 @@ WITH a AS (
     SELECT e.*, lp.last_paid, coalesce(c.c12, 0) AS c12,
            (e.start_month <= a.a AND (e.end_month IS NULL OR e.end_month >= a.a)
             AND e.status IN ('1', '2')) AS open12,
-           (t.pension AND e.benefit_start_month IS NOT NULL AND e.benefit_start_month <= a.a) AS draws,
+           coalesce(t.pension AND e.benefit_start_month <= a.a AND e.benefit_start_month BETWEEN 100001 AND 999912
+                    AND e.benefit_start_month % 100 BETWEEN 1 AND 12, false) AS draws,   -- not a month: NULL
            coalesce(e.end_month, a.a) AS end_eff,
            CASE e.status WHEN '1' THEN 1 WHEN '2' THEN 2 WHEN '3' THEN 3 ELSE 4 END AS status_rank
     FROM enr e

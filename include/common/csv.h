@@ -45,6 +45,10 @@ int sib_csv_end_row(sib_csv *csv, sib_error *err);
 int sib_csv_flush(sib_csv *csv, sib_error *err);
 /* Rows ended so far, the header row included. */
 uint64_t sib_csv_rows(const sib_csv *csv);
+/* 1 when a cell holding s is written with the guard (a leading '). */
+int sib_csv_guarded(const char *s);
+/* strcmp of two cells as they are written (guard included; NULL is ""). */
+int sib_csv_guarded_cmp(const char *a, const char *b);
 /* Releases csv without flushing; NULL is a no-op. */
 void sib_csv_free(sib_csv *csv);
 

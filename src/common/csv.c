@@ -63,6 +63,26 @@ static int reserve(sib_csv *csv, size_t extra)
     return SIB_OK;
 }
 
+int sib_csv_guarded(const char *s)
+{
+    return s && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
+}
+
+int sib_csv_guarded_cmp(const char *a, const char *b)
+{
+    a = a ? a : "";
+    b = b ? b : "";
+    int ga = sib_csv_guarded(a), gb = sib_csv_guarded(b);
+    if (ga == gb)
+        return strcmp(a, b);
+    /* one of them is written as '<text>: compare it with the quote in front */
+    const char *other = ga ? b : a, *guarded = ga ? a : b;
+    int c = (unsigned char)'\'' - (unsigned char)other[0];
+    if (c == 0)
+        c = strcmp(guarded, other + 1);
+    return ga ? c : -c;
+}
+
 /* Appends one cell of n bytes: separator, guard, quoting. */
 static int put_cell(sib_csv *csv, const char *s, size_t n)
 {
@@ -74,7 +94,7 @@ static int put_cell(sib_csv *csv, const char *s, size_t n)
     char *o = csv->buf + csv->len;
     if (csv->row_fields++ > 0)
         *o++ = ',';
-    int guard = n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
+    int guard = n > 0 && sib_csv_guarded(s);
     int quote = 0;
     for (size_t i = 0; i < n && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';

@@ -279,8 +279,10 @@ int sib_buf_reserve(sib_buf *b, size_t extra)
     while (cap < b->len + extra + 1)
         cap *= 2;
     char *p = realloc(b->data, cap);
-    if (!p)
+    if (!p) {
+        b->failed = 1;
         return SIB_ERR;
+    }
     b->data = p;
     b->cap = cap;
     return SIB_OK;
@@ -321,6 +323,37 @@ int sib_buf_printf(sib_buf *b, const char *fmt, ...)
     }
     b->len += (size_t)n;
     return SIB_OK;
+}
+
+/* The digits of v, at most 20, written backwards ending at end. */
+static char *utoa_back(uint64_t v, char *end)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+int sib_buf_int(sib_buf *b, int64_t v)
+{
+    char t[24], *e = t + sizeof t, *p = utoa_back(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, e);
+    if (v < 0)
+        *--p = '-';
+    return sib_buf_put(b, p, (size_t)(e - p));
+}
+
+int sib_buf_cents(sib_buf *b, int64_t cents)
+{
+    uint64_t v = cents < 0 ? 0 - (uint64_t)cents : (uint64_t)cents;
+    char t[32], *e = t + sizeof t, *p = e;
+    *--p = (char)('0' + v % 10);
+    *--p = (char)('0' + v / 10 % 10);
+    *--p = '.';
+    p = utoa_back(v / 100, p);
+    if (cents < 0)
+        *--p = '-';
+    return sib_buf_put(b, p, (size_t)(e - p));
 }
 
 int sib_copy_field(sib_buf *b, const char *s)

@@ -56,6 +56,57 @@ static int group_cmp(const void *x, const void *y, void *ud)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* Orders the rows idx[0..n) as group_cmp does: a counting sort by person
+ * (persons are numbered 0..npersons-1), then an insertion sort of each
+ * person's few rows (qsort_r beyond 32). group_cmp is a total order
+ * (enrollment ids are unique), so the order is that of one qsort_r over all
+ * rows, which took seconds at 4.7 M rows, each read through its index.
+ * qsort_r alone if a person is out of range. */
+static int order_rows(const sib_enrollment *enr, int32_t *idx, size_t n, size_t npersons)
+{
+    for (size_t i = 0; i < n; i++)
+        if (enr[idx[i]].person < 0 || (size_t)enr[idx[i]].person >= npersons) {
+            sort_ctx ctx = { enr };
+            qsort_r(idx, n, sizeof *idx, group_cmp, &ctx);
+            return SIB_OK;
+        }
+    int32_t *off = calloc(npersons + 1, sizeof *off), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (!off || !tmp) {
+        free(off);
+        free(tmp);
+        return SIB_ERR;
+    }
+    for (size_t i = 0; i < n; i++)
+        off[enr[idx[i]].person + 1]++;
+    for (size_t p = 0; p < npersons; p++)
+        off[p + 1] += off[p];
+    for (size_t i = 0; i < n; i++)
+        tmp[off[enr[idx[i]].person]++] = idx[i];
+    free(off);
+    sort_ctx ctx = { enr };
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && enr[tmp[j]].person == enr[tmp[i]].person)
+            j++;
+        if (j - i > 32) {               /* a person with many rows: no quadratic sort */
+            qsort_r(tmp + i, j - i, sizeof *tmp, group_cmp, &ctx);
+            i = j;
+            continue;
+        }
+        for (size_t k = i + 1; k < j; k++) {
+            int32_t v = tmp[k];
+            size_t m = k;
+            for (; m > i && group_cmp(&tmp[m - 1], &v, &ctx) > 0; m--)
+                tmp[m] = tmp[m - 1];
+            tmp[m] = v;
+        }
+        i = j;
+    }
+    memcpy(idx, tmp, n * sizeof *idx);
+    free(tmp);
+    return SIB_OK;
+}
+
 static int is_pension(int scheme)
 {
     return scheme == SIB_S110 || scheme == SIB_S120 || scheme == SIB_S170;
@@ -203,7 +254,6 @@ const sib_months *sib_dedup_paid(const sib_dedup *d, size_t ps)
 int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *deceased,
                   const sib_config *cfg, sib_dedup **out, sib_error *err)
 {
-    (void)npersons;
     *out = NULL;
     sib_dedup *d = calloc(1, sizeof *d);
     int32_t *idx = NULL, *start = NULL;
@@ -222,8 +272,8 @@ int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *decease
         if (src->enr[i].state == SIB_ROW_USABLE && src->enr[i].person >= 0)
             idx[nu++] = (int32_t)i;
     }
-    sort_ctx ctx = { src->enr };
-    qsort_r(idx, nu, sizeof *idx, group_cmp, &ctx);
+    if (order_rows(src->enr, idx, nu, npersons) != SIB_OK)
+        goto oom;
 
     size_t ngroups = 0;
     for (size_t i = 0; i < nu; i++)

@@ -346,7 +346,7 @@ static int list_cmp(const void *x, const void *y)
     int c = strcmp(a->masked, b->masked);
     if (c)
         return c;
-    c = strcmp(a->name ? a->name : "", b->name ? b->name : "");
+    c = sib_csv_guarded_cmp(a->name, b->name);     /* the name as the file shows it */
     if (c)
         return c;
     return a->flag->scheme - b->flag->scheme;

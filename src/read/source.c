@@ -596,7 +596,7 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
     int32_t per = f.period_ok ? (int32_t)f.period : 0;
     int64_t amount = f.employer + f.personal;
     long idx = f.id_ok ? sib_source_enrollment_index(s, f.enrollment_id) : -1;
-    int reason = SIB_REJ_NONE;
+    int reason = SIB_REJ_NONE, started = 1;
     if (idx < 0) {
         reason = SIB_REJ_ORPHAN;
     } else {
@@ -611,10 +611,9 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
             reason = SIB_REJ_FUTURE;
         else if (f.base < 0 || f.employer < 0 || f.personal < 0)
             reason = SIB_REJ_NEGATIVE;
-        else if (e->state == SIB_ROW_NOT_STARTED) {
-            w->not_started++;
-            return SIB_OK;
-        }
+        /* a row of an enrollment that starts after A is checked like any
+         * other, repeats included, and then takes part in nothing */
+        started = e->state != SIB_ROW_NOT_STARTED;
     }
     if (reason) {
         if (add_crej(w, f.id_ok ? f.enrollment_id : 0, per, reason, f.paid_on, amount) != SIB_OK)
@@ -654,9 +653,13 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
         if (add_repeat(&w->rep, row) != SIB_OK)
             return sib_error_set(err, "contribution: out of memory");
     }
-    w->kept += fresh;
     if (per > *last_paid)
         *last_paid = per;
+    if (!started) {
+        w->not_started++;       /* less its repeats, when they are settled */
+        return SIB_OK;
+    }
+    w->kept += fresh;
     if (sib_month_diff(s->as_of, per) < 12)
         *sum12 += amount;
     return SIB_OK;
@@ -837,7 +840,9 @@ static int reject_further(sib_source *src, const crow *rows, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
         sib_enrollment *e = &src->enr[rows[i].enr];
-        if (sib_month_diff(src->as_of, rows[i].period) < 12)
+        if (e->state == SIB_ROW_NOT_STARTED)
+            src->contrib_not_started--;     /* counted by the stream, a repeat after all */
+        else if (sib_month_diff(src->as_of, rows[i].period) < 12)
             e->sum12 -= rows[i].amount;
         sib_contrib_reject *r = append((void **)&src->crej, &src->capcrej, &src->ncrej, sizeof *src->crej);
         if (!r)

@@ -82,6 +82,9 @@ typedef struct run_state {
     int32_t *poff, *precs;      /* person -> its keyed records */
     const char **norm;          /* normalised name per record (lazy for unkeyed) */
     char **simp;                /* "simplified\0pinyin" per record, lazy */
+    sib_i64map *formmap;        /* hash of a normalised name -> its entry in forms */
+    char **forms;               /* per distinct name: "name\0simplified\0pinyin" */
+    size_t nforms, capforms;
     sib_i64map *keymap;         /* key (first 17 digits) -> person */
     block_index birth, names;
     int32_t *seen;              /* per person: last query that scored it */
@@ -154,23 +157,43 @@ static const char *rec_norm(run_state *s, size_t i)
     return s->norm[i];
 }
 
-/* "simplified\0pinyin\0" of record i (cached); NULL when out of memory. */
+/* "simplified\0pinyin\0" of record i (cached); NULL when out of memory.
+ * The forms are computed once per distinct name: most names recur, and the
+ * ICU transliterations are the costly part of a comparison. */
 static const char *rec_simp(run_state *s, size_t i)
 {
     if (s->simp[i])
         return s->simp[i];
     const char *nm = rec_norm(s, i);
+    size_t ln = strlen(nm);
+    int64_t h = (int64_t)sib_fnv1a(nm, ln);
+    int32_t k = sib_i64map_get(s->formmap, h);
+    if (k >= 0 && strcmp(s->forms[k], nm) == 0)
+        return s->simp[i] = s->forms[k] + ln + 1;
     char sb[NAME_CAP], pb[NAME_CAP];
     sib_name_simplify(s->r->names, nm, sb, sizeof sb);
     sib_name_pinyin(s->r->names, sb, pb, sizeof pb);
     size_t ls = strlen(sb), lp = strlen(pb);
-    char *c = sib_arena_alloc(s->arena, ls + lp + 2);
+    char *c = sib_arena_alloc(s->arena, ln + ls + lp + 3);
     if (c == NULL)
         return NULL;
-    memcpy(c, sb, ls + 1);
-    memcpy(c + ls + 1, pb, lp + 1);
-    s->simp[i] = c;
-    return c;
+    memcpy(c, nm, ln + 1);
+    memcpy(c + ln + 1, sb, ls + 1);
+    memcpy(c + ln + ls + 2, pb, lp + 1);
+    if (k < 0) {        /* a new name (a hash collision is computed every time) */
+        if (s->nforms == s->capforms) {
+            size_t cap = s->capforms ? 2 * s->capforms : 4096;
+            char **f = realloc(s->forms, cap * sizeof *f);
+            if (f == NULL)
+                return NULL;
+            s->forms = f;
+            s->capforms = cap;
+        }
+        if (sib_i64map_put(s->formmap, h, (int32_t)s->nforms) != SIB_OK)
+            return NULL;
+        s->forms[s->nforms++] = c;
+    }
+    return s->simp[i] = c + ln + 1;
 }
 
 /* Builds a block index over n (key, item) pairs. */
@@ -812,6 +835,8 @@ static void run_free_search(run_state *s)
     free(s->precs);
     free(s->norm);
     free(s->simp);
+    free(s->forms);
+    sib_i64map_free(s->formmap);
     free(s->seen);
     free(s->bsigs);
     free(s->name_sig);
@@ -822,6 +847,8 @@ static void run_free_search(run_state *s)
     s->poff = s->precs = s->seen = NULL;
     s->norm = NULL;
     s->simp = NULL;
+    s->forms = NULL;
+    s->formmap = NULL;
     s->bsigs = NULL;
     s->name_sig = NULL;
     s->keymap = NULL;
@@ -880,8 +907,9 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     s.keymap = sib_i64map_new(n / 4 + 16);
     s.norm = calloc(n ? n : 1, sizeof *s.norm);
     s.simp = calloc(n ? n : 1, sizeof *s.simp);
+    s.formmap = sib_i64map_new(1024);
     s.arena = sib_arena_new(1 << 20);
-    if (!s.prov || !s.pkeys || !s.keymap || !s.norm || !s.simp || !s.arena)
+    if (!s.prov || !s.pkeys || !s.keymap || !s.norm || !s.simp || !s.formmap || !s.arena)
         goto oom;
 
     /* 1. keys, in batches: a batch's IDs are normalized and their map slots
@@ -970,8 +998,13 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     s.name_sig = malloc((nb ? nb : 1) * sizeof *s.name_sig);
     if (s.name_sig == NULL)
         goto oom;
-    for (size_t k = 0; k < nb; k++)
+    for (size_t k = 0; k < nb; k++) {     /* the items are persons in name order: fetch ahead */
+        if (k + 8 < nb) {
+            __builtin_prefetch(&s.bsigs[s.names.items[k + 8]]);
+            __builtin_prefetch(s.pkeys[s.names.items[k + 8]]);
+        }
         s.name_sig[k] = name_sig(&s.bsigs[s.names.items[k]], s.pkeys[s.names.items[k]]);
+    }
 
     double t_blocks = seconds_since(&t0);
 

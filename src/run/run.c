@@ -34,8 +34,9 @@ typedef struct run_ctx {
     const sib_run_opts *o;
     sib_db *wdb, *rdb;
     int64_t run_id;
+    int replace_from;                   /* 0, or the first as-of month whose published runs this one replaces */
     int in_txn;                         /* the publishing transaction is open on wdb */
-    int stored_resolution;              /* sib_store_resolution done in it */
+    int prepared;                       /* it holds the resolution's tables and the campaign is loaded */
     char started_at[32];
     char staging[4096];
     sib_source *src;
@@ -165,7 +166,7 @@ static int take_lock(run_ctx *c, sib_error *err)
     return sib_error_setc(err, SIB_EXIT_LOCKED, "another run holds the lock: %s", holder);
 }
 
-static int register_run(run_ctx *c, int *replace_from, sib_error *err)
+static int register_run(run_ctx *c, sib_error *err)
 {
     const sib_run_opts *o = c->o;
     char last[16];
@@ -180,7 +181,7 @@ static int register_run(run_ctx *c, int *replace_from, sib_error *err)
                               "as-of %s is before the last published run (%s): refused; --force recomputes the campaign from %s",
                               a, l, a);
     }
-    *replace_from = last_as_of && o->as_of <= last_as_of ? o->as_of : 0;
+    c->replace_from = last_as_of && o->as_of <= last_as_of ? o->as_of : 0;
     if (o->dry_run)
         return SIB_OK;
     if (sib_db_exec_file(c->wdb, "run_mark_stale", err) != SIB_OK)
@@ -394,9 +395,12 @@ static void store_input(const run_ctx *c, sib_store_input *st)
                              .conflicts = c->conflicts, .emp_warn = c->emp_warn, .stop = c->o->stop };
 }
 
-/* Opens the publishing transaction and stores what resolution decided. */
-static int store_resolution(run_ctx *c, sib_error *err)
+/* Opens the publishing transaction, stores what resolution decided and
+ * loads the campaign's open targets (after undoing the runs this one
+ * replaces): nothing of it needs the contributions. */
+static int prepare_publication(run_ctx *c, double *store_seconds, double *campaign_seconds, sib_error *err)
 {
+    double t0 = now_s();
     if (!c->in_txn) {
         if (sib_db_exec(c->wdb, "BEGIN", err) != SIB_OK)
             return SIB_ERR;
@@ -406,7 +410,12 @@ static int store_resolution(run_ctx *c, sib_error *err)
     store_input(c, &st);
     if (sib_store_resolution(c->wdb, &st, err) != SIB_OK)
         return SIB_ERR;
-    c->stored_resolution = 1;
+    double t1 = now_s();
+    if (sib_campaign_load(c->wdb, c->run_id, c->replace_from, 0, &c->campaign, err) != SIB_OK)
+        return SIB_ERR;
+    *store_seconds = t1 - t0;
+    *campaign_seconds = now_s() - t1;
+    c->prepared = 1;
     return SIB_OK;
 }
 
@@ -414,13 +423,13 @@ typedef struct resolve_job {
     run_ctx *c;
     int rc;
     sib_error err;
-    double seconds, store_seconds;
+    double seconds, store_seconds, campaign_seconds;
     long rss;               /* MiB when resolution ended */
 } resolve_job;
 
 /* The resolve stage on its own thread, while the contributions stream; then,
- * unless this is a dry run, the tables of persons and links go into the
- * publishing transaction on the write connection (idle until publication). */
+ * unless this is a dry run, the publishing transaction is prepared on the
+ * write connection (idle until publication). */
 static void *resolve_main(void *ud)
 {
     resolve_job *j = ud;
@@ -431,11 +440,8 @@ static void *resolve_main(void *ud)
     j->seconds = now_s() - t0;
     long peak;
     memory_mib(&j->rss, &peak);
-    if (j->rc == SIB_OK && !c->o->dry_run && !(c->o->stop && *c->o->stop)) {
-        double t1 = now_s();
-        j->rc = store_resolution(c, &j->err);
-        j->store_seconds = now_s() - t1;
-    }
+    if (j->rc == SIB_OK && !c->o->dry_run && !(c->o->stop && *c->o->stop))
+        j->rc = prepare_publication(c, &j->store_seconds, &j->campaign_seconds, &j->err);
     return NULL;
 }
 
@@ -470,8 +476,10 @@ static int compute(run_ctx *c, sib_error *err)
         return SIB_ERR;
     }
     sib_log_info("resolve", "seconds=%.2f overlapped_with=read rss_mib=%ld", job.seconds, job.rss);
-    if (c->stored_resolution)
+    if (c->prepared) {
         sib_log_info("store", "part=resolution seconds=%.2f overlapped_with=read", job.store_seconds);
+        sib_log_info("campaign", "part=load seconds=%.2f overlapped_with=read", job.campaign_seconds);
+    }
     lap("read", &t0);
     failpoint("after_read");
     if (guard(c, err) != SIB_OK || check_stop(c, err) != SIB_OK)
@@ -511,16 +519,14 @@ static void *store_main(void *ud)
 }
 
 /* Writes files and tables, commits, links. */
-static int publish(run_ctx *c, int replace_from, sib_error *err)
+static int publish(run_ctx *c, sib_error *err)
 {
     const sib_run_opts *o = c->o;
     sib_extract_input in = { c->src, c->dedup, &c->persons, c->flags, o->cfg };
-    double t0 = now_s();
-    if (!c->stored_resolution && store_resolution(c, err) != SIB_OK)
+    double t0 = now_s(), ts, tc;
+    if (!c->prepared && prepare_publication(c, &ts, &tc, err) != SIB_OK)
         return SIB_ERR;
     double t1 = now_s(), t_campaign = 0.0;
-    if (sib_campaign_load(c->wdb, c->run_id, replace_from, 0, &c->campaign, err) != SIB_OK)
-        return SIB_ERR;
     /* The write connection stores the rest while this thread diffs the
      * campaign and writes the files; then the campaign's changes. */
     store_job sj = { .c = c };
@@ -640,7 +646,7 @@ int sib_run_nightly(const sib_run_opts *o, sib_error *err)
 {
     run_ctx c = { .o = o };
     utc_now(c.started_at);
-    int rc = SIB_ERR, replace_from = 0;
+    int rc = SIB_ERR;
     c.wdb = sib_db_connect(o->dsn, "sibatch run", err);
     if (!c.wdb)
         goto done;
@@ -655,7 +661,7 @@ int sib_run_nightly(const sib_run_opts *o, sib_error *err)
         if (sib_schema_init(c.wdb, err) != SIB_OK)
             goto done;
     }
-    if (take_lock(&c, err) != SIB_OK || register_run(&c, &replace_from, err) != SIB_OK)
+    if (take_lock(&c, err) != SIB_OK || register_run(&c, err) != SIB_OK)
         goto done;
     if (!o->dry_run)
         sib_publish_repair(c.wdb, o->out_dir);
@@ -667,7 +673,7 @@ int sib_run_nightly(const sib_run_opts *o, sib_error *err)
         if (sib_db_exec(c.wdb, "BEGIN", err) != SIB_OK)
             goto done;
         c.in_txn = 1;
-        if (sib_campaign_load(c.wdb, 0, replace_from, 1, &c.campaign, err) != SIB_OK ||
+        if (sib_campaign_load(c.wdb, 0, c.replace_from, 1, &c.campaign, err) != SIB_OK ||
             sib_campaign_diff(c.campaign, c.flags, c.dedup, &c.persons, c.src, err) != SIB_OK)
             goto done;
         sib_db_exec(c.wdb, "ROLLBACK", NULL);
@@ -678,7 +684,7 @@ int sib_run_nightly(const sib_run_opts *o, sib_error *err)
         rc = SIB_OK;
         goto done;
     }
-    if (publish(&c, replace_from, err) != SIB_OK)
+    if (publish(&c, err) != SIB_OK)
         goto done;
     char m[8];
     sib_month_format(o->as_of, m);

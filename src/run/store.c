@@ -47,7 +47,7 @@ static int copy_fail(copy_out *c, sib_error *err, const char *why)
 
 static int copy_row_done(copy_out *c, sib_error *err)
 {
-    if (!c->b.data)         /* a row was formatted but the buffer never grew */
+    if (c->b.failed)        /* an append of the row ran out of memory */
         return copy_fail(c, err, "out of memory");
     if (c->b.len < FLUSH_AT)
         return SIB_OK;
@@ -73,11 +73,29 @@ static int copy_end(copy_out *c, sib_error *err)
     return rc == SIB_OK ? SIB_OK : sib_error_prefix(err, "storing %s", c->table);
 }
 
+/* Rows are formatted with these rather than printf: millions of rows. */
+static void put_int_tab(sib_buf *b, int64_t v)
+{
+    sib_buf_int(b, v);
+    sib_buf_put(b, "\t", 1);
+}
+
+static void put_str_tab(sib_buf *b, const char *s)
+{
+    sib_buf_puts(b, s);
+    sib_buf_put(b, "\t", 1);
+}
+
+static void put_bool_tab(sib_buf *b, int v)
+{
+    sib_buf_put(b, v ? "t\t" : "f\t", 2);
+}
+
 static void put_link(sib_buf *b, const sib_resolution *res)
 {
     char ev[256];
-    sib_buf_printf(b, "%s\t%s\t", link_kinds[res->kind],
-                   res->id_status ? sib_idnum_reason((sib_id_status)res->id_status) : "valid");
+    put_str_tab(b, link_kinds[res->kind]);
+    put_str_tab(b, res->id_status ? sib_idnum_reason((sib_id_status)res->id_status) : "valid");
     if (res->kind == SIB_LINK_PROBABLE || res->score != 0)
         sib_buf_printf(b, "%.3f\t", (double)res->score);
     else
@@ -96,7 +114,8 @@ static int store_persons(sib_db *db, const sib_store_input *in, sib_error *err)
     if (copy_begin(&c, db, in, "store_person", "person", err) != SIB_OK)
         return SIB_ERR;
     for (size_t p = 0; p < in->persons->n; p++) {
-        sib_buf_printf(&c.b, "%lld\t%zu\t", (long long)in->run_id, p);
+        put_int_tab(&c.b, in->run_id);
+        put_int_tab(&c.b, (int64_t)p);
         sib_copy_field(&c.b, in->persons->ref[p]);
         sib_buf_puts(&c.b, "\t");
         sib_copy_field(&c.b, in->persons->key[p]);
@@ -117,18 +136,23 @@ static int store_enrollment_links(sib_db *db, const sib_store_input *in, sib_err
     for (size_t i = 0; i < src->nenr; i++) {
         const sib_enrollment *e = &src->enr[i];
         int32_t ri = in->enr_rec[i];
-        sib_buf_printf(&c.b, "%lld\t%lld\t", (long long)in->run_id, (long long)e->id);
+        put_int_tab(&c.b, in->run_id);
+        put_int_tab(&c.b, e->id);
         if (ri >= 0) {
-            sib_buf_printf(&c.b, "%d\t%s\t", e->person, e->state == SIB_ROW_USABLE ? "t" : "f");
+            put_int_tab(&c.b, e->person);
+            put_bool_tab(&c.b, e->state == SIB_ROW_USABLE);
             put_link(&c.b, &in->res[ri]);
         } else {
             sib_buf_puts(&c.b, "\\N\tf\t\\N\tnot_checked\t\\N\t\\N");
         }
-        if (d->cluster[i] >= 0)
-            sib_buf_printf(&c.b, "\t%d\t%lld\t%s\n", d->cluster[i], (long long)src->enr[d->survivor[i]].id,
-                           d->is_record[i] ? "t" : "f");
-        else
+        if (d->cluster[i] >= 0) {
+            sib_buf_put(&c.b, "\t", 1);
+            put_int_tab(&c.b, d->cluster[i]);
+            put_int_tab(&c.b, src->enr[d->survivor[i]].id);
+            sib_buf_put(&c.b, d->is_record[i] ? "t\n" : "f\n", 2);
+        } else {
             sib_buf_puts(&c.b, "\t\\N\t\\N\tf\n");
+        }
         if (copy_row_done(&c, err) != SIB_OK)
             return SIB_ERR;
     }
@@ -144,9 +168,10 @@ static int store_population_links(sib_db *db, const sib_store_input *in, sib_err
     for (size_t i = 0; i < src->npop; i++) {
         const sib_population *p = &src->pop[i];
         int32_t ri = in->pop_rec[i];
-        sib_buf_printf(&c.b, "%lld\t%lld\t", (long long)in->run_id, (long long)p->id);
+        put_int_tab(&c.b, in->run_id);
+        put_int_tab(&c.b, p->id);
         if (ri >= 0) {
-            sib_buf_printf(&c.b, "%d\t", p->person);
+            put_int_tab(&c.b, p->person);
             put_link(&c.b, &in->res[ri]);
         } else {
             sib_buf_puts(&c.b, "\\N\t\\N\tnot_checked\t\\N\t\\N");
@@ -167,22 +192,39 @@ static int store_person_schemes(sib_db *db, const sib_store_input *in, sib_error
     for (size_t i = 0; i < d->nps; i++) {
         const sib_ps *ps = &d->ps[i];
         const sib_enrollment *rec = &in->src->enr[ps->record];
-        char refund[32], sum12[32];
-        sib_money(ps->refund, refund, sizeof refund);
-        sib_money(ps->sum12, sum12, sizeof sum12);
-        sib_buf_printf(&c.b, "%lld\t%d\t%s\t%lld\t%s\t", (long long)in->run_id, ps->person,
-                       sib_scheme_code(ps->scheme), (long long)rec->id, ps->town);
-        if (ps->scheme == SIB_S410)
-            ps->risk_class ? sib_buf_printf(&c.b, "%d\t", ps->risk_class) : sib_buf_puts(&c.b, "unknown\t");
+        put_int_tab(&c.b, in->run_id);
+        put_int_tab(&c.b, ps->person);
+        put_str_tab(&c.b, sib_scheme_code(ps->scheme));
+        put_int_tab(&c.b, rec->id);
+        put_str_tab(&c.b, ps->town);
+        if (ps->scheme != SIB_S410)
+            sib_buf_puts(&c.b, "\\N\t");
+        else if (ps->risk_class)
+            put_int_tab(&c.b, ps->risk_class);
+        else
+            sib_buf_puts(&c.b, "unknown\t");
+        if (rec->unit_id)
+            put_int_tab(&c.b, rec->unit_id);
         else
             sib_buf_puts(&c.b, "\\N\t");
-        rec->unit_id ? sib_buf_printf(&c.b, "%lld\t", (long long)rec->unit_id) : sib_buf_puts(&c.b, "\\N\t");
         sib_copy_field(&c.b, rec->worker_category);
-        sib_buf_printf(&c.b, "\t%c\t%c\t%c\t%c\t", ps->insured ? 't' : 'f', ps->beneficiary ? 't' : 'f',
-                       ps->lapsed ? 't' : 'f', ps->contributing ? 't' : 'f');
-        ps->last_paid ? sib_buf_printf(&c.b, "%d\t", ps->last_paid) : sib_buf_puts(&c.b, "\\N\t");
-        sib_buf_printf(&c.b, "%d\t%d\t%d\t%c\t%s\t%s\n", ps->months_unpaid, ps->clusters, ps->duplicates,
-                       ps->conflict ? 't' : 'f', refund, sum12);
+        sib_buf_put(&c.b, "\t", 1);
+        put_bool_tab(&c.b, ps->insured);
+        put_bool_tab(&c.b, ps->beneficiary);
+        put_bool_tab(&c.b, ps->lapsed);
+        put_bool_tab(&c.b, ps->contributing);
+        if (ps->last_paid)
+            put_int_tab(&c.b, ps->last_paid);
+        else
+            sib_buf_puts(&c.b, "\\N\t");
+        put_int_tab(&c.b, ps->months_unpaid);
+        put_int_tab(&c.b, ps->clusters);
+        put_int_tab(&c.b, ps->duplicates);
+        put_bool_tab(&c.b, ps->conflict);
+        sib_buf_cents(&c.b, ps->refund);
+        sib_buf_put(&c.b, "\t", 1);
+        sib_buf_cents(&c.b, ps->sum12);
+        sib_buf_put(&c.b, "\n", 1);
         if (copy_row_done(&c, err) != SIB_OK)
             return SIB_ERR;
     }

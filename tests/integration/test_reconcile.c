@@ -260,7 +260,7 @@ Test(integ_reconcile, dba_views, .init = setup, .fini = teardown, .timeout = 300
     free(ag);
     char *rj = sibt_query_text(dsn, "SELECT rows FROM sibatch.v_reject_summary WHERE source_table = 'contribution' "
                                     "AND reason = 'repeat'");
-    cr_expect_str_eq(rj, "3");
+    cr_expect_str_eq(rj, "4");
     free(rj);
     char *rh = sibt_query_text(dsn, "SELECT as_of || ' ' || status || ' ' || open_targets FROM sibatch.v_run_history");
     cr_expect_str_eq(rh, "2025-12 published 9");

@@ -459,7 +459,7 @@ Test(integ_reference, hand_fixture_figures, .init = setup, .fini = teardown)
                 "350581195503030315,6,0.00\n35058119700404042X,12,1440.00\n");
     expect_rows(c, "rejects", "SELECT source_table, reason, n FROM ref_rejects ORDER BY 1, 2",
                 "contribution,future,2\ncontribution,negative,1\ncontribution,orphan,1\n"
-                "contribution,rejected_enrollment,1\ncontribution,repeat,3\n"
+                "contribution,rejected_enrollment,1\ncontribution,repeat,4\n"
                 "enrollment,identity,1\nenrollment,insurance_type,2\nenrollment,period,2\n"
                 "population,identity,1\n");
     expect_rows(c, "out of scope", "SELECT source_table, n FROM ref_out_of_scope ORDER BY 1",

@@ -38,7 +38,8 @@
 --  R6 A person's population facts (deceased_on, in_school, town, name, gender)
 --     come from their linked population row with the lowest pop_id (§2), also
 --     for "deceased at the end of A".
---  R7 benefit_start_month counts when it is not NULL and <= A (any value).
+--  R7 benefit_start_month counts when it is a valid YYYYMM (R1) <= A; any
+--     other value is read as NULL (a pension needs a month it started).
 --  R8 A usable enrollment without a row in ref_ident is its own unresolved
 --     person, UNRESOLVED-enrollment-<id>.
 --  R9 last_paid_period of an uninsured clearing row is empty, like its
@@ -173,7 +174,8 @@ SELECT e.*, coalesce(i.person_ref, 'UNRESOLVED-enrollment-' || e.enrollment_id) 
        (e.start_month <= a.a AND (e.end_month IS NULL OR e.end_month >= a.a)) AS open_at_a,
        (e.start_month <= a.a AND (e.end_month IS NULL OR e.end_month >= a.a)
         AND e.status IN ('1', '2')) AS open12,
-       (t.pension AND e.benefit_start_month IS NOT NULL AND e.benefit_start_month <= a.a) AS draws,
+       coalesce(t.pension AND e.benefit_start_month <= a.a AND e.benefit_start_month BETWEEN 100001 AND 999912
+                AND e.benefit_start_month % 100 BETWEEN 1 AND 12, false) AS draws,
        coalesce(e.end_month, a.a) AS end_eff,
        lp.last_paid,
        CASE e.status WHEN '1' THEN 1 WHEN '2' THEN 2 WHEN '3' THEN 3 ELSE 4 END AS status_rank

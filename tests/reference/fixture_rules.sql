@@ -42,10 +42,13 @@
 --  P16 350581195003161618  170 e1601 status 3 drawing since 202001: beneficiary
 --  P17 (no valid ID)       110 e1701 'garbage', name '=王五', town NULL, from
 --                          202506 never paid: lapsed 7, UNRESOLVED-enrollment-1701
+--  P18 350581195808080719  170 e1801 status 3, benefit_start_month 202500 (not
+--                          a month: read as NULL): draws nothing, not insured
 -- Rejects: enrollment insurance_type 2 (e902 '11O', e907 '999'+bad period),
 -- period 2 (e904, e905), identity 1 (e906); out of scope: e903 (310) and its
--- one contribution; e908 starts 202601 (no reject, no figure). Contribution:
--- orphan 1, rejected_enrollment 1, future 2, negative 1, repeat 3.
+-- one contribution; e908 starts 202601 (no reject, no figure), its 202512
+-- paid twice in advance (one not_started row, one repeat). Contribution:
+-- orphan 1, rejected_enrollment 1, future 2, negative 1, repeat 4.
 -- Population: identity 1 (pop 91); pop 90 has an unusable ID (unresolved).
 
 TRUNCATE si_src.employer, si_src.enrollment, si_src.contribution, si_src.population;
@@ -92,7 +95,8 @@ INSERT INTO si_src.enrollment (enrollment_id, source_system, id_number, name, ge
  (1501, 'employment',  '350581198302151528', '郑十五', '2', '1983-02-15', '210', NULL, 'employee', '350581001', 201501, 201712, '3', NULL),
  (1502, 'employment',  '350581198302151528', '郑十五', '2', '1983-02-15', '210', NULL, 'employee', '350581100', 202510, NULL,   '1', NULL),
  (1601, 'resident',    '350581195003161618', '李十六', '1', '1950-03-16', '170', NULL, 'resident', '350581103', 201001, 201912, '3', 202001),
- (1701, 'enterprise',  'garbage',            '=王五', '1', '1985-03-04', '110', NULL, 'employee', NULL,        202506, NULL,   '1', NULL);
+ (1701, 'enterprise',  'garbage',            '=王五', '1', '1985-03-04', '110', NULL, 'employee', NULL,        202506, NULL,   '1', NULL),
+ (1801, 'resident',    '350581195808080719', '高十八', '1', '1958-08-08', '170', NULL, 'resident', '350581103', 201801, 202312, '3', 202500);
 
 INSERT INTO si_src.contribution (enrollment_id, period, base, employer_amount, personal_amount, paid_on)
 SELECT 101, m, 5000, 800, 400, make_date(m / 100, m % 100, 15) FROM pg_temp.months(202001, 202512) m
@@ -112,6 +116,8 @@ UNION ALL SELECT 601, m, 5000, 50, 0, make_date(m / 100, m % 100, 15) FROM pg_te
 UNION ALL SELECT 701, m, 5000, 800, 400, make_date(m / 100, m % 100, 15) FROM pg_temp.months(202401, 202512) m
 UNION ALL SELECT 902, 202001, 5000, 800, 400, '2020-01-15'                  -- rejected_enrollment
 UNION ALL SELECT 903, 202001, 5000, 800, 400, '2020-01-15'                  -- out of scope
+UNION ALL SELECT 908, 202512, 3000, 0, 300, '2025-12-10'                    -- not started: no figure
+UNION ALL SELECT 908, 202512, 3000, 0, 300, '2025-12-11'                    -- ... still a repeat
 UNION ALL SELECT 99999, 202501, 5000, 800, 400, '2025-01-15'                -- orphan
 UNION ALL SELECT 1301, m, 5000, 800, 400, make_date(m / 100, m % 100, 15) FROM pg_temp.months(201001, 201512) m
 UNION ALL SELECT 1302, m, 5000, 800, 400, make_date(m / 100, m % 100, 15) FROM pg_temp.months(202001, 202106) m

@@ -124,3 +124,21 @@ Test(unit_csv, sink_failure_reported)
     sib_csv_free(csv);
     free(m.data);
 }
+
+/* The order of two cells as written equals sib_csv_guarded_cmp's. */
+Test(unit_csv, guarded_compare_orders_as_written)
+{
+    const char *v[] = { NULL, "", "'", "''", "=A", "'=A", "'A", "A", "+1", "-", "@x", "王五", "=王五", "'王五",
+                        "\"", "&", "(", "==", "=", "-1", "'-1" };
+    size_t n = sizeof v / sizeof v[0];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            char wa[16], wb[16];
+            snprintf(wa, sizeof wa, "%s%s", sib_csv_guarded(v[i]) ? "'" : "", v[i] ? v[i] : "");
+            snprintf(wb, sizeof wb, "%s%s", sib_csv_guarded(v[j]) ? "'" : "", v[j] ? v[j] : "");
+            int want = strcmp(wa, wb), got = sib_csv_guarded_cmp(v[i], v[j]);
+            cr_assert_eq(want < 0, got < 0, "%zu %zu", i, j);
+            cr_assert_eq(want == 0, got == 0, "%zu %zu", i, j);
+        }
+    cr_assert(sib_csv_guarded("=1") && sib_csv_guarded("@") && !sib_csv_guarded("'=") && !sib_csv_guarded(NULL));
+}
