@@ -212,13 +212,14 @@ WITH agg AS (
              CASE WHEN draws THEN enrollment_id END NULLS LAST,
              (rank_in_cluster = 1) DESC, cluster_paid DESC NULLS LAST,
              start_month DESC, enrollment_id
-), dead AS (
-    SELECT DISTINCT ON (k) k AS person, deceased_on
-    FROM (SELECT pg_temp.id_key(n, birth_date, :as_of) AS k, pop_id, deceased_on
+), dead AS (            -- deceased when any linked population row says so (§4)
+    SELECT k AS person, bool_or(deceased_on <= (date_trunc('month', to_date(:as_of::text, 'YYYYMM'))
+                                                + interval '1 month - 1 day')::date) AS dead
+    FROM (SELECT pg_temp.id_key(n, birth_date, :as_of) AS k, deceased_on
           FROM (SELECT p.*, pg_temp.id_norm(p.id_number) AS n
                 FROM si_src.population p OFFSET 0) p) p
     WHERE k IS NOT NULL
-    ORDER BY k, pop_id
+    GROUP BY k
 )
 SELECT a.person, a.scheme, r.enrollment_id AS record, r.town, r.unit_id, r.worker_category,
        a.dups,
@@ -231,9 +232,7 @@ FROM agg a
 JOIN rec r USING (person, scheme)
 LEFT JOIN dead d USING (person)
 CROSS JOIN LATERAL (SELECT (a.any_open OR a.draws)
-                           AND NOT coalesce(d.deceased_on <= (date_trunc('month', to_date(:as_of::text, 'YYYYMM'))
-                                                              + interval '1 month - 1 day')::date, false)
-                           AS insured) ins;
+                           AND NOT coalesce(d.dead, false) AS insured) ins;
 ANALYZE ps;
 
 -- 5. Conflicts (§5): months paid in 170 and 110/120, or in 110 and 120.

@@ -149,19 +149,20 @@ WITH a AS (
     SELECT person, itype, bool_or(open12) AS any_open12, bool_or(draws) AS draws,
            max(last_paid) AS last_paid, sum(c12) AS c12
     FROM pe GROUP BY person, itype
-), dead AS (           -- §2/§4: the person's population row with the lowest pop_id
-    SELECT DISTINCT ON (pl.person_id) pl.person_id::bigint AS person, p.deceased_on
+), dead AS (           -- §4: deceased when any linked population row says so by the end of A
+    SELECT pl.person_id::bigint AS person, bool_or(p.deceased_on <= a.a_end) AS dead
     FROM sibatch.population_link pl
     JOIN si_src.population p ON p.pop_id = pl.pop_id
+    CROSS JOIN a
     WHERE pl.person_id IS NOT NULL
-    ORDER BY pl.person_id, pl.pop_id
+    GROUP BY pl.person_id
 ), ps AS (             -- §4 per person and scheme
     SELECT g.itype,
            CASE WHEN r.town_code IN (SELECT code FROM town) THEN r.town_code
                 WHEN length(r.town_code) = 12 AND right(r.town_code, 3) = '000'
                      AND left(r.town_code, 9) IN (SELECT code FROM town) THEN left(r.town_code, 9)
                 ELSE 'unknown' END AS town_code,
-           (NOT coalesce(d.deceased_on <= a.a_end, false) AND (g.any_open12 OR g.draws)) AS insured,
+           (NOT coalesce(d.dead, false) AND (g.any_open12 OR g.draws)) AS insured,
            g.draws,
            coalesce(r.worker_category, '') <> 'project'
              AND a.a_ym - greatest(coalesce((g.last_paid / 100) * 12 + g.last_paid % 100, 0),

@@ -347,6 +347,9 @@ static int resolve(run_ctx *c, sib_error *err)
         if (c->enr_rec[i] >= 0)
             s->enr[i].person = c->res[c->enr_rec[i]].person;
     int end_a = sib_month_last_day(s->as_of);
+    /* A person is taken from their population row with the lowest pop_id
+     * (definitions.md §2), and is known deceased when any of their rows
+     * says so by the end of A (§4: "a linked population row"). */
     for (size_t i = 0; i < s->npop; i++) {
         if (c->pop_rec[i] < 0)
             continue;
@@ -354,12 +357,9 @@ static int resolve(run_ctx *c, sib_error *err)
         int32_t p = row->person = c->res[c->pop_rec[i]].person;
         if (P->pop[p] < 0 || s->pop[P->pop[p]].id > row->id)
             P->pop[p] = (int32_t)i;
-    }
-    /* A person is taken from their population row with the lowest pop_id
-     * (definitions.md §2), deceased_on included. */
-    for (size_t p = 0; p < np; p++)
-        if (P->pop[p] >= 0 && s->pop[P->pop[p]].deceased_on && s->pop[P->pop[p]].deceased_on <= end_a)
+        if (row->deceased_on && row->deceased_on <= end_a)
             P->deceased[p] = 1;
+    }
     return SIB_OK;
 }
 

@@ -421,12 +421,15 @@ Test(integ_reference, hand_fixture_figures, .init = setup, .fini = teardown)
                 /* P4: 110 paid up, 170 lapsed 12 months, 12 overlap months x 120.00 */
                 "2025-12,350581100,灵秀镇,110,1,1,0,0,0,1,0.00,14400.00\n"
                 "2025-12,350581100,灵秀镇,170,1,0,1,0,0,1,1440.00,0.00\n"
-                /* P16 status 3 with a benefit start: beneficiary */
+                /* P16 status 3 with a benefit start: beneficiary; P18's benefit start
+                 * 202500 is no month: not insured */
                 "2025-12,350581103,祥芝镇,170,1,0,0,1,0,0,0.00,0.00\n"
                 /* P13's record is the later cluster's survivor, town 350581104 */
                 "2025-12,350581104,鸿山镇,120,0,0,0,0,0,0,0.00,0.00\n"
-                /* P14: one cluster of three, survivor open status 2, 3 months unpaid */
-                "2025-12,350581105,锦尚镇,110,1,0,1,0,2,0,0.00,10800.00\n"
+                /* P14: one cluster of three, survivor open status 2, 3 months unpaid;
+                 * P19 paid up but dead in their second population row: not insured,
+                 * its 12 x 1200.00 still paid (10800 + 14400) */
+                "2025-12,350581105,锦尚镇,110,1,0,1,0,2,0,0.00,25200.00\n"
                 /* P12: type with NBSP/U+3000 trimmed, started this month */
                 "2025-12,350581106,永宁镇,110,1,1,0,0,0,0,0.00,0.00\n"
                 /* P17 unresolved, town NULL */

@@ -35,9 +35,9 @@
 --     not a valid YYYYMM (reason future). A NULL enrollment_id is an orphan.
 --  R5 status is compared after the same Unicode white-space trimming as
 --     insurance_type; an unknown status ranks after 3 for survivors.
---  R6 A person's population facts (deceased_on, in_school, town, name, gender)
---     come from their linked population row with the lowest pop_id (§2), also
---     for "deceased at the end of A".
+--  R6 A person's population facts (in_school, town, name, gender) come from
+--     their linked population row with the lowest pop_id (§2); the person is
+--     deceased when any linked row has deceased_on <= end of A (§4).
 --  R7 benefit_start_month counts when it is a valid YYYYMM (R1) <= A; any
 --     other value is read as NULL (a pension needs a month it started).
 --  R8 A usable enrollment without a row in ref_ident is its own unresolved
@@ -191,9 +191,11 @@ ANALYZE ref_pe;
 -- The person's population row: the lowest pop_id among the linked rows (R6).
 DROP TABLE IF EXISTS ref_person_pop;
 CREATE TEMP TABLE ref_person_pop AS
-SELECT DISTINCT ON (i.person_ref) i.person_ref, p.*
+SELECT DISTINCT ON (i.person_ref) i.person_ref, p.*,
+       coalesce(bool_or(p.deceased_on <= a.a_end) OVER (PARTITION BY i.person_ref), false) AS dead
 FROM ref_ident i
 JOIN ref_pop p ON p.pop_id = i.source_id AND p.fault IS NULL
+CROSS JOIN ref_a a
 WHERE i.source = 'population'
 ORDER BY i.person_ref, p.pop_id;
 ANALYZE ref_person_pop;
@@ -298,7 +300,7 @@ WITH agg AS (
 ), base AS (
     SELECT g.person_ref, g.itype, r.record_id, e.town_code AS raw_town, e.unit_id, e.worker_category,
            e.start_month AS s, e.name, e.gender, e.birth_date,
-           coalesce(pp.deceased_on <= a.a_end, false) AS deceased,
+           coalesce(pp.dead, false) AS deceased,
            g.any_open12, g.draws, g.last_paid, g.clusters, g.n_enrollments - g.clusters AS duplicates,
            coalesce(m.c12, 0) AS c12,
            a.a_ym - greatest(coalesce((g.last_paid / 100) * 12 + g.last_paid % 100, 0),
@@ -397,7 +399,7 @@ CREATE TEMP TABLE ref_uninsured AS
 SELECT pp.person_ref
 FROM ref_person_pop pp CROSS JOIN ref_a a
 WHERE pp.person_ref NOT LIKE 'UNRESOLVED-%'
-  AND (pp.deceased_on IS NULL OR pp.deceased_on > a.a_end)
+  AND NOT pp.dead
   AND extract(year FROM age(a.a_end, to_date(substr(pp.person_ref, 7, 8), 'YYYYMMDD'))) BETWEEN 16 AND 59
   AND pp.in_school IS NOT TRUE
   AND NOT EXISTS (SELECT 1 FROM ref_person_scheme s

@@ -44,6 +44,9 @@
 --                          202506 never paid: lapsed 7, UNRESOLVED-enrollment-1701
 --  P18 350581195808080719  170 e1801 status 3, benefit_start_month 202500 (not
 --                          a month: read as NULL): draws nothing, not insured
+--  P19 350581197703030917  110 e1901 open, paid to 202512; two population rows:
+--                          pop 19 alive, pop 190 dead 2025-03-01: deceased (any
+--                          linked row, §4), insured nowhere, never a target
 -- Rejects: enrollment insurance_type 2 (e902 '11O', e907 '999'+bad period),
 -- period 2 (e904, e905), identity 1 (e906); out of scope: e903 (310) and its
 -- one contribution; e908 starts 202601 (no reject, no figure), its 202512
@@ -96,7 +99,8 @@ INSERT INTO si_src.enrollment (enrollment_id, source_system, id_number, name, ge
  (1502, 'employment',  '350581198302151528', '郑十五', '2', '1983-02-15', '210', NULL, 'employee', '350581100', 202510, NULL,   '1', NULL),
  (1601, 'resident',    '350581195003161618', '李十六', '1', '1950-03-16', '170', NULL, 'resident', '350581103', 201001, 201912, '3', 202001),
  (1701, 'enterprise',  'garbage',            '=王五', '1', '1985-03-04', '110', NULL, 'employee', NULL,        202506, NULL,   '1', NULL),
- (1801, 'resident',    '350581195808080719', '高十八', '1', '1958-08-08', '170', NULL, 'resident', '350581103', 201801, 202312, '3', 202500);
+ (1801, 'resident',    '350581195808080719', '高十八', '1', '1958-08-08', '170', NULL, 'resident', '350581103', 201801, 202312, '3', 202500),
+ (1901, 'enterprise',  '350581197703030917', '龚十九', '1', '1977-03-03', '110', 1,    'employee', '350581105', 202001, NULL,   '1', NULL);
 
 INSERT INTO si_src.contribution (enrollment_id, period, base, employer_amount, personal_amount, paid_on)
 SELECT 101, m, 5000, 800, 400, make_date(m / 100, m % 100, 15) FROM pg_temp.months(202001, 202512) m
@@ -117,6 +121,7 @@ UNION ALL SELECT 701, m, 5000, 800, 400, make_date(m / 100, m % 100, 15) FROM pg
 UNION ALL SELECT 902, 202001, 5000, 800, 400, '2020-01-15'                  -- rejected_enrollment
 UNION ALL SELECT 903, 202001, 5000, 800, 400, '2020-01-15'                  -- out of scope
 UNION ALL SELECT 908, 202512, 3000, 0, 300, '2025-12-10'                    -- not started: no figure
+UNION ALL SELECT 1901, m, 5000, 800, 400, make_date(m / 100, m % 100, 15) FROM pg_temp.months(202401, 202512) m
 UNION ALL SELECT 908, 202512, 3000, 0, 300, '2025-12-11'                    -- ... still a repeat
 UNION ALL SELECT 99999, 202501, 5000, 800, 400, '2025-01-15'                -- orphan
 UNION ALL SELECT 1301, m, 5000, 800, 400, make_date(m / 100, m % 100, 15) FROM pg_temp.months(201001, 201512) m
@@ -134,6 +139,8 @@ INSERT INTO si_src.population (pop_id, id_number, name, gender, birth_date, town
  (10, '350581196512311017', '康十',   '1', '1965-12-31', '350581001', 'hukou', NULL, false),
  (11, '350581201001011120', '苏十一', '2', '2010-01-01', '350581001', 'hukou', NULL, false),
  (13, '350581197512311329', '蔡十三', '2', '1975-12-31', '350581104', 'hukou', NULL, false),
+ (19, '350581197703030917', '龚十九', '1', '1977-03-03', '350581105', 'hukou', NULL, false),
+ (190, '350581197703030917', '龚十九', '1', '1977-03-03', '350581105', 'resident', '2025-03-01', false),
  (90, 'abc',                '某某',   '9', '1970-01-01', '350581001', 'new_citizen', NULL, false),
  (91, ' ',                  E'\u3000', '9', NULL,        '350581001', 'new_citizen', NULL, false);
 
