@@ -57,9 +57,9 @@ int sib_db_copy_out(sib_db *db, const char *copy_sql, sib_db_row_fn row, void *u
  * or -1 when the line has more than max fields. */
 int sib_copy_split(char *line, char **fields, int max);
 
-/* A growing text buffer (COPY rows, SQL, pages). Every append returns
- * SIB_ERR only when out of memory, and then also sets failed, so a caller
- * can append a whole row and check once. */
+/* A growing text buffer (COPY rows, SQL, pages). An append that fails (out
+ * of memory, or a format error of sib_buf_printf) returns SIB_ERR and also
+ * sets failed, so a caller can append a whole row and check once. */
 typedef struct sib_buf { char *data; size_t len, cap; int failed; } sib_buf;
 int sib_buf_reserve(sib_buf *b, size_t extra);
 int sib_buf_put(sib_buf *b, const char *s, size_t n);
@@ -67,8 +67,8 @@ int sib_buf_puts(sib_buf *b, const char *s);
 int sib_buf_printf(sib_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sib_buf_int(sib_buf *b, int64_t v);           /* decimal, as "%lld" */
 int sib_buf_cents(sib_buf *b, int64_t cents);     /* money: -12.05 */
-/* Appends s to a COPY text buffer with escaping (NULL writes \N). */
-int sib_copy_field(sib_buf *b, const char *s);    /* escaped field, no separator */
+/* Appends s as a COPY text field, escaped, no separator (NULL writes \N). */
+int sib_copy_field(sib_buf *b, const char *s);
 void sib_buf_free(sib_buf *b);
 
 /* Quotes an identifier or literal for SQL text (malloc'd, caller frees). */

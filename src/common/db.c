@@ -312,8 +312,10 @@ int sib_buf_printf(sib_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
-    if (n < 0)
+    if (n < 0) {
+        b->failed = 1;
         return SIB_ERR;
+    }
     if ((size_t)n >= b->cap - b->len) {
         if (sib_buf_reserve(b, (size_t)n) != SIB_OK)
             return SIB_ERR;

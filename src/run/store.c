@@ -238,10 +238,12 @@ static int store_conflicts(sib_db *db, const sib_store_input *in, sib_error *err
         return SIB_ERR;
     for (size_t i = 0; i < in->conflicts->n; i++) {
         const sib_conflict_month *m = &in->conflicts->v[i];
-        char refund[32];
-        sib_money(m->refund, refund, sizeof refund);
-        sib_buf_printf(&c.b, "%lld\t%d\t%d\t%s\t%s\n", (long long)in->run_id, m->person, m->month,
-                       m->kind == SIB_CONFLICT_REFUND ? "refund" : "employee_institution", refund);
+        put_int_tab(&c.b, in->run_id);
+        put_int_tab(&c.b, m->person);
+        put_int_tab(&c.b, m->month);
+        put_str_tab(&c.b, m->kind == SIB_CONFLICT_REFUND ? "refund" : "employee_institution");
+        sib_buf_cents(&c.b, m->refund);
+        sib_buf_put(&c.b, "\n", 1);
         if (copy_row_done(&c, err) != SIB_OK)
             return SIB_ERR;
     }
