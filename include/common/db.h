@@ -66,10 +66,15 @@ int sib_buf_put(sib_buf *b, const char *s, size_t n);
 int sib_buf_puts(sib_buf *b, const char *s);
 int sib_buf_printf(sib_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sib_buf_int(sib_buf *b, int64_t v);           /* decimal, as "%lld" */
-int sib_buf_cents(sib_buf *b, int64_t cents);     /* money: -12.05 */
+int sib_buf_cents(sib_buf *b, int64_t cents);     /* money, sib_cents_text */
 /* Appends s as a COPY text field, escaped, no separator (NULL writes \N). */
 int sib_copy_field(sib_buf *b, const char *s);
 void sib_buf_free(sib_buf *b);
+
+/* The one money format of files, tables and the manifest: cents as
+ * "-12.05" (no thousands separators) in buf; returns buf. */
+#define SIB_CENTS_CAP 24
+const char *sib_cents_text(int64_t cents, char buf[SIB_CENTS_CAP]);
 
 /* Quotes an identifier or literal for SQL text (malloc'd, caller frees). */
 char *sib_db_quote_ident(sib_db *db, const char *s);

@@ -53,7 +53,7 @@ void sib_extract_totals(const sib_extract_input *in, sib_totals totals[SIB_NSCHE
 /* Writes clearing/<town>.csv.gz for every configured town and unknown. */
 int sib_extract_clearing(const char *dir, const sib_extract_input *in, sib_extract_result *out,
                          sib_error *err);
-/* Formats cents as "1234.56" into buf. */
+/* Formats cents as "1234.56" into buf (sib_cents_text, cut to cap). */
 void sib_money(int64_t cents, char *buf, size_t cap);
 
 #endif

@@ -345,17 +345,25 @@ int sib_buf_int(sib_buf *b, int64_t v)
     return sib_buf_put(b, p, (size_t)(e - p));
 }
 
-int sib_buf_cents(sib_buf *b, int64_t cents)
+const char *sib_cents_text(int64_t cents, char buf[SIB_CENTS_CAP])
 {
     uint64_t v = cents < 0 ? 0 - (uint64_t)cents : (uint64_t)cents;
-    char t[32], *e = t + sizeof t, *p = e;
+    char t[SIB_CENTS_CAP], *e = t + sizeof t, *p = e;
+    *--p = '\0';
     *--p = (char)('0' + v % 10);
     *--p = (char)('0' + v / 10 % 10);
     *--p = '.';
     p = utoa_back(v / 100, p);
     if (cents < 0)
         *--p = '-';
-    return sib_buf_put(b, p, (size_t)(e - p));
+    memcpy(buf, p, (size_t)(e - p));
+    return buf;
+}
+
+int sib_buf_cents(sib_buf *b, int64_t cents)
+{
+    char t[SIB_CENTS_CAP];
+    return sib_buf_puts(b, sib_cents_text(cents, t));
 }
 
 int sib_copy_field(sib_buf *b, const char *s)

@@ -8,7 +8,6 @@
 #include "common/mask.h"
 #include "common/month.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +17,8 @@
 
 void sib_money(int64_t cents, char *buf, size_t cap)
 {
-    const char *sign = cents < 0 ? "-" : "";
-    uint64_t v = cents < 0 ? (uint64_t)(-cents) : (uint64_t)cents;
-    snprintf(buf, cap, "%s%" PRIu64 ".%02" PRIu64, sign, v / 100, v % 100);
+    char t[SIB_CENTS_CAP];
+    snprintf(buf, cap, "%s", sib_cents_text(cents, t));
 }
 
 /* ------------------------------------------------------------ one file */

@@ -523,9 +523,9 @@ static int publish(run_ctx *c, sib_error *err)
 {
     const sib_run_opts *o = c->o;
     sib_extract_input in = { c->src, c->dedup, &c->persons, c->flags, o->cfg };
-    double t0 = now_s(), ts, tc;
-    if (!c->prepared && prepare_publication(c, &ts, &tc, err) != SIB_OK)
-        return SIB_ERR;
+    double t0 = now_s();
+    if (!c->prepared)       /* resolve_main prepares it, or the run has failed */
+        return sib_error_set(err, "publish: the publishing transaction was not prepared");
     double t1 = now_s(), t_campaign = 0.0;
     /* The write connection stores the rest while this thread diffs the
      * campaign and writes the files; then the campaign's changes. */

@@ -35,6 +35,9 @@ Test(unit_db, cents_match_the_money_format)
         cr_assert_str_eq(b.data, want[i], "cents %" PRId64, v[i]);
         sib_buf_free(&b);
     }
+    char t[SIB_CENTS_CAP];
+    cr_assert_str_eq(sib_cents_text(INT64_MIN, t), "-92233720368547758.08");
+    cr_assert_str_eq(sib_cents_text(INT64_MAX, t), "92233720368547758.07");
     /* random values against printf, appended one after another */
     sib_buf b = { 0 }, p = { 0 };
     srand(11);

@@ -232,3 +232,37 @@ Test(unit_dedup, paid_months_kept_only_where_schemes_can_conflict)
     cr_assert_not(sib_months_has(sib_dedup_paid(d, 1), a, sib_month_index(202512)), "dropped");
     sib_dedup_free(d);
 }
+
+/* Rows of several persons in any order come out grouped by (person, scheme),
+ * each group ordered by start month (the counting sort on person). */
+Test(unit_dedup, rows_grouped_by_person_and_scheme)
+{
+    add(2, SIB_S170, 201901, 0, 1, 201901, 202512);
+    add(0, SIB_S210, 202001, 0, 1, 202001, 202512);
+    add(1, SIB_S110, 202301, 0, 1, 202301, 202512);
+    add(0, SIB_S110, 201501, 201812, 3, 201501, 201812);
+    add(0, SIB_S110, 201901, 0, 1, 201901, 202512);
+    add(2, SIB_S110, 200501, 200912, 3, 200501, 200912);
+    sib_dedup *d = run(NULL);
+    int want[][2] = { {0, SIB_S110}, {0, SIB_S210}, {1, SIB_S110}, {2, SIB_S110}, {2, SIB_S170} };
+    cr_assert_eq(d->nps, 5);
+    for (size_t i = 0; i < 5; i++) {
+        cr_assert_eq(d->ps[i].person, want[i][0], "ps %zu", i);
+        cr_assert_eq(d->ps[i].scheme, want[i][1], "ps %zu", i);
+    }
+    cr_assert_eq(d->ps[0].clusters, 2, "person 0's two 110 rows do not overlap");
+    cr_assert_eq(d->ps[0].record, 4, "the open one");
+    cr_assert_neq(d->cluster[3], d->cluster[4]);
+    sib_dedup_free(d);
+}
+
+Test(unit_dedup, person_out_of_range_is_an_error)
+{
+    add(0, SIB_S110, 202001, 0, 1, 202001, 202512);
+    add(7, SIB_S110, 202001, 0, 1, 202001, 202512);
+    sib_dedup *d = NULL;
+    sib_error err = { 0 };
+    cr_assert_eq(sib_dedup_run(&src, 4, NULL, &cfg, &d, &err), SIB_ERR);
+    cr_assert_null(d);
+    cr_assert(strstr(err.msg, "person 7 of 4") != NULL, "%s", err.msg);
+}
