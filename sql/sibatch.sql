@@ -6,8 +6,8 @@
 --   history  — kept across runs: run, run_count, target, target_event.
 --   current  — the detail of the latest published run only, replaced as a
 --              whole (TRUNCATE + COPY inside the publishing transaction):
---              person, enrollment_link, population_link, person_scheme,
---              conflict_month, review, reject.
+--              person, enrollment_link, population_link, duplicate,
+--              person_scheme, conflict_month, review, reject.
 -- Every current row carries the run_id that produced it.
 
 CREATE SCHEMA IF NOT EXISTS sibatch;
@@ -97,13 +97,24 @@ CREATE TABLE IF NOT EXISTS sibatch.enrollment_link (
     link_kind       text,                   -- exact | normalized | probable | unresolved
     id_status       text NOT NULL,          -- valid | missing | length | character | date | check | legacy_pre1900
     score           real,                   -- Fellegi–Sunter log2 weight (probable and review)
-    evidence        text,                   -- fields that agreed, e.g. name=exact,birth=exact,id=one_edit
-    cluster_id      integer,                -- duplicate cluster (person, scheme, overlapping periods)
-    survivor_id     bigint,                 -- the cluster's surviving enrollment
-    is_record       boolean NOT NULL DEFAULT false  -- the person's record in the scheme (§3)
+    evidence        text                    -- fields that agreed, e.g. name=exact,birth=exact,id=one_edit
 );
-COMMENT ON TABLE sibatch.enrollment_link IS 'Enrollment -> person links with kind and evidence, duplicate clusters and survivors';
+COMMENT ON TABLE sibatch.enrollment_link IS 'Enrollment -> person links with kind and evidence (what resolution decided)';
 CREATE INDEX IF NOT EXISTS enrollment_link_person_idx ON sibatch.enrollment_link (person_id);
+
+-- Duplicate enrollments (重复参保, definitions §3): the rows of every cluster
+-- of two or more overlapping enrollments of one person in one scheme. A
+-- usable enrollment not listed here is alone in its cluster and its own
+-- survivor; the person's record in a scheme is person_scheme.record_id.
+CREATE TABLE IF NOT EXISTS sibatch.duplicate (
+    run_id          bigint NOT NULL,
+    enrollment_id   bigint NOT NULL PRIMARY KEY,
+    person_id       integer NOT NULL,
+    insurance_type  text NOT NULL,
+    cluster_id      integer NOT NULL,       -- the run's cluster number
+    survivor_id     bigint NOT NULL         -- the cluster's surviving enrollment (§3's ranking)
+);
+COMMENT ON TABLE sibatch.duplicate IS 'Enrollments in duplicate clusters (two or more overlapping enrollments of one person in one scheme) and their survivor';
 
 CREATE TABLE IF NOT EXISTS sibatch.population_link (
     run_id       bigint NOT NULL,
@@ -193,3 +204,21 @@ BEGIN
     END IF;
 END $$;
 INSERT INTO sibatch.schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;
+
+-- Version 3: the duplicate clusters move from three columns of
+-- enrollment_link (cluster_id, survivor_id, is_record, one value per
+-- enrollment) to their own table sibatch.duplicate (the rows of clusters of
+-- two or more), so that enrollment_link holds what resolution decided and is
+-- stored while the contributions still stream in. is_record is
+-- person_scheme.record_id. The two views reading those columns are dropped
+-- here and created again by sql/views.sql.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'sibatch.enrollment_link'::regclass
+                  AND attname = 'cluster_id' AND NOT attisdropped) THEN
+        DROP VIEW IF EXISTS sibatch.v_merge_reason, sibatch.v_duplicate_cluster;
+        ALTER TABLE sibatch.enrollment_link DROP COLUMN cluster_id, DROP COLUMN survivor_id,
+                                            DROP COLUMN is_record;
+    END IF;
+END $$;
+INSERT INTO sibatch.schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;

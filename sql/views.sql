@@ -82,7 +82,7 @@ SELECT a.person_id,
        a.id_status, b.id_status AS other_id_status,
        a.score, b.score AS other_score,
        a.evidence, b.evidence AS other_evidence,
-       (a.cluster_id IS NOT NULL AND a.cluster_id = b.cluster_id) AS same_duplicate_cluster,
+       (da.cluster_id IS NOT NULL AND da.cluster_id = db.cluster_id) AS same_duplicate_cluster,
        CASE WHEN a.link_kind IN ('exact', 'normalized') AND b.link_kind IN ('exact', 'normalized')
                 THEN 'both IDs give the same person key (' || a.link_kind || ' / ' || b.link_kind || ')'
             WHEN a.link_kind = 'probable' OR b.link_kind = 'probable'
@@ -94,6 +94,8 @@ SELECT a.person_id,
 FROM sibatch.enrollment_link a
 JOIN sibatch.enrollment_link b ON b.person_id = a.person_id AND b.enrollment_id <> a.enrollment_id
 JOIN sibatch.person p ON p.person_id = a.person_id
+LEFT JOIN sibatch.duplicate da ON da.enrollment_id = a.enrollment_id
+LEFT JOIN sibatch.duplicate db ON db.enrollment_id = b.enrollment_id
 LEFT JOIN si_src.enrollment ea ON ea.enrollment_id = a.enrollment_id
 LEFT JOIN si_src.enrollment eb ON eb.enrollment_id = b.enrollment_id
 WHERE a.person_id IS NOT NULL;
@@ -102,22 +104,20 @@ COMMENT ON VIEW sibatch.v_merge_reason IS 'Why two enrollment rows belong to one
 -- Duplicate enrollments (重复参保): clusters of overlapping enrollments of one
 -- person in one scheme with more than one row, and their survivor.
 CREATE OR REPLACE VIEW sibatch.v_duplicate_cluster AS
-SELECT l.person_id,
+SELECT d.person_id,
        sibatch.mask_id(p.person_ref) AS masked_ref,
-       min(btrim(e.insurance_type)) AS insurance_type,
-       l.cluster_id,
+       d.insurance_type,
+       d.cluster_id,
        count(*) AS enrollments,
        count(*) - 1 AS duplicates,
-       min(l.survivor_id) AS survivor_id,
-       array_agg(l.enrollment_id ORDER BY l.enrollment_id) AS enrollment_ids,
+       min(d.survivor_id) AS survivor_id,
+       array_agg(d.enrollment_id ORDER BY d.enrollment_id) AS enrollment_ids,
        array_agg(DISTINCT e.source_system) AS source_systems,
        min(e.start_month) AS first_start_month
-FROM sibatch.enrollment_link l
-JOIN sibatch.person p ON p.person_id = l.person_id
-LEFT JOIN si_src.enrollment e ON e.enrollment_id = l.enrollment_id
-WHERE l.cluster_id IS NOT NULL AND l.usable
-GROUP BY l.person_id, p.person_ref, l.cluster_id
-HAVING count(*) > 1;
+FROM sibatch.duplicate d
+JOIN sibatch.person p ON p.person_id = d.person_id
+LEFT JOIN si_src.enrollment e ON e.enrollment_id = d.enrollment_id
+GROUP BY d.person_id, p.person_ref, d.insurance_type, d.cluster_id;
 COMMENT ON VIEW sibatch.v_duplicate_cluster IS 'Clusters of overlapping enrollments of one person in one scheme (n-1 duplicates each)';
 
 -- Cross-scheme pension conflicts per person: months and refund due.

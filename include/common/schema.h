@@ -9,8 +9,12 @@
 
 #include "common/db.h"
 
+/* The version the last upgrade of sql/sibatch.sql records. */
+#define SIB_SCHEMA_VERSION 3
+
 int sib_schema_init(sib_db *db, sib_error *err);
-/* 1 when schema sibatch exists (sibatch.run is there), 0 when not, -1 on error. */
-int sib_schema_present(sib_db *db, sib_error *err);
+/* The version of schema sibatch in the database (0 when it is missing), -1
+ * on error. */
+int sib_schema_version(sib_db *db, sib_error *err);
 
 #endif

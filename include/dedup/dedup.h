@@ -41,7 +41,6 @@ typedef struct sib_dedup {
     struct sib_i64map *paid_ix; /* ps index -> paid slot */
     int32_t *cluster;           /* per enrollment: cluster number, -1 when not usable */
     int32_t *survivor;          /* per enrollment: the survivor's enrollment index, -1 */
-    uint8_t *is_record;         /* per enrollment: 1 for a person's record */
     long nclusters, nduplicates;
 } sib_dedup;
 

@@ -1,6 +1,7 @@
 /* schema.c — create or upgrade the schemas (include/common/schema.h). */
 #include "common/schema.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int sib_schema_init(sib_db *db, sib_error *err)
@@ -18,10 +19,12 @@ int sib_schema_init(sib_db *db, sib_error *err)
     return SIB_OK;
 }
 
-int sib_schema_present(sib_db *db, sib_error *err)
+int sib_schema_version(sib_db *db, sib_error *err)
 {
-    char v[8];
-    if (sib_db_query_value(db, "SELECT to_regclass('sibatch.run') IS NOT NULL", 0, NULL, v, sizeof v, err) != SIB_OK)
+    char v[16];
+    if (sib_db_query_value(db, "SELECT CASE WHEN to_regclass('sibatch.schema_version') IS NULL THEN 0 "
+                               "ELSE (SELECT coalesce(max(version), 0) FROM sibatch.schema_version) END",
+                           0, NULL, v, sizeof v, err) != SIB_OK)
         return -1;
-    return strcmp(v, "t") == 0;
+    return atoi(v);
 }

@@ -181,7 +181,6 @@ static int do_group(const sib_source *src, const int32_t *idx, size_t n, const u
     }
 
     ps->record = rec_open >= 0 ? rec_open : pension_rec >= 0 ? pension_rec : best_cl_surv;
-    d->is_record[ps->record] = 1;
     const sib_enrollment *rec = &enr[ps->record];
     sib_config_town(cfg, rec->town_code, ps->town);
     const sib_employer *emp = sib_source_employer(src, rec->unit_id);
@@ -256,9 +255,8 @@ int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *decease
     size_t n = src->nenr ? src->nenr : 1;
     d->cluster = malloc(n * sizeof *d->cluster);
     d->survivor = malloc(n * sizeof *d->survivor);
-    d->is_record = calloc(n, 1);
     idx = malloc(n * sizeof *idx);
-    if (!d->cluster || !d->survivor || !d->is_record || !idx)
+    if (!d->cluster || !d->survivor || !idx)
         goto oom;
     size_t nu = 0;
     for (size_t i = 0; i < src->nenr; i++) {
@@ -352,6 +350,5 @@ void sib_dedup_free(sib_dedup *d)
     free(d->ps);
     free(d->cluster);
     free(d->survivor);
-    free(d->is_record);
     free(d);
 }

@@ -103,11 +103,16 @@ static void failpoint(const char *point)
         break;      /* a signal ends the sleep: stop at this safe point */
 }
 
-static double now_s(void)
+static double clock_s(clockid_t clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now_s(void)
+{
+    return clock_s(CLOCK_MONOTONIC);
 }
 
 /* Resident and peak resident memory of this process, in MiB (0 when
@@ -424,6 +429,7 @@ typedef struct resolve_job {
     int rc;
     sib_error err;
     double seconds, store_seconds, campaign_seconds;
+    double cpu_seconds;     /* CPU time of the thread during resolution */
     long rss;               /* MiB when resolution ended */
 } resolve_job;
 
@@ -434,10 +440,11 @@ static void *resolve_main(void *ud)
 {
     resolve_job *j = ud;
     run_ctx *c = j->c;
-    double t0 = now_s();
+    double t0 = now_s(), cpu0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
     employer_warnings(c);
     j->rc = resolve(c, &j->err);
     j->seconds = now_s() - t0;
+    j->cpu_seconds = clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
     long peak;
     memory_mib(&j->rss, &peak);
     if (j->rc == SIB_OK && !c->o->dry_run && !(c->o->stop && *c->o->stop))
@@ -475,7 +482,8 @@ static int compute(run_ctx *c, sib_error *err)
         *err = job.err;
         return SIB_ERR;
     }
-    sib_log_info("resolve", "seconds=%.2f overlapped_with=read rss_mib=%ld", job.seconds, job.rss);
+    sib_log_info("resolve", "seconds=%.2f cpu_seconds=%.2f overlapped_with=read rss_mib=%ld", job.seconds,
+                 job.cpu_seconds, job.rss);
     if (c->prepared) {
         sib_log_info("store", "part=resolution seconds=%.2f overlapped_with=read", job.store_seconds);
         sib_log_info("campaign", "part=load seconds=%.2f overlapped_with=read", job.campaign_seconds);
@@ -650,12 +658,16 @@ int sib_run_nightly(const sib_run_opts *o, sib_error *err)
     c.wdb = sib_db_connect(o->dsn, "sibatch run", err);
     if (!c.wdb)
         goto done;
-    int present = sib_schema_present(c.wdb, err);
-    if (present < 0)
+    int version = sib_schema_version(c.wdb, err);
+    if (version < 0)
         goto done;
-    if (!present) {
-        if (o->dry_run) {
-            sib_error_set(err, "schema sibatch is missing: run 'sibatch init-db' first");
+    if (version < SIB_SCHEMA_VERSION) {     /* missing or older: create or upgrade it */
+        if (o->dry_run) {       /* writes nothing, so it does not upgrade either */
+            if (version)
+                sib_error_set(err, "schema sibatch is at version %d, this sibatch needs %d: run 'sibatch "
+                                   "init-db' first", version, SIB_SCHEMA_VERSION);
+            else
+                sib_error_set(err, "schema sibatch is missing: run 'sibatch init-db' first");
             goto done;
         }
         if (sib_schema_init(c.wdb, err) != SIB_OK)

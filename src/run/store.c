@@ -6,6 +6,7 @@
 #include "resolve/idnum.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -129,7 +130,6 @@ static int store_persons(sib_db *db, const sib_store_input *in, sib_error *err)
 static int store_enrollment_links(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     const sib_source *src = in->src;
-    const sib_dedup *d = in->dedup;
     copy_out c;
     if (copy_begin(&c, db, in, "store_enrollment_link", "enrollment_link", err) != SIB_OK)
         return SIB_ERR;
@@ -145,18 +145,41 @@ static int store_enrollment_links(sib_db *db, const sib_store_input *in, sib_err
         } else {
             sib_buf_puts(&c.b, "\\N\tf\t\\N\tnot_checked\t\\N\t\\N");
         }
-        if (d->cluster[i] >= 0) {
-            sib_buf_put(&c.b, "\t", 1);
-            put_int_tab(&c.b, d->cluster[i]);
-            put_int_tab(&c.b, src->enr[d->survivor[i]].id);
-            sib_buf_put(&c.b, d->is_record[i] ? "t\n" : "f\n", 2);
-        } else {
-            sib_buf_puts(&c.b, "\t\\N\t\\N\tf\n");
-        }
+        sib_buf_put(&c.b, "\n", 1);
         if (copy_row_done(&c, err) != SIB_OK)
             return SIB_ERR;
     }
     return copy_end(&c, err);
+}
+
+/* The rows of the clusters of two or more enrollments. */
+static int store_duplicates(sib_db *db, const sib_store_input *in, sib_error *err)
+{
+    const sib_source *src = in->src;
+    const sib_dedup *d = in->dedup;
+    int32_t *size = calloc((size_t)d->nclusters + 1, sizeof *size);
+    if (size == NULL)
+        return sib_error_set(err, "store: out of memory for %ld cluster sizes", d->nclusters);
+    for (size_t i = 0; i < src->nenr; i++)
+        if (d->cluster[i] >= 0)
+            size[d->cluster[i]]++;
+    copy_out c;
+    int rc = copy_begin(&c, db, in, "store_duplicate", "duplicate", err);
+    for (size_t i = 0; rc == SIB_OK && i < src->nenr; i++) {
+        if (d->cluster[i] < 0 || size[d->cluster[i]] < 2)
+            continue;
+        const sib_enrollment *e = &src->enr[i];
+        put_int_tab(&c.b, in->run_id);
+        put_int_tab(&c.b, e->id);
+        put_int_tab(&c.b, e->person);
+        put_str_tab(&c.b, sib_scheme_code(e->scheme));
+        put_int_tab(&c.b, d->cluster[i]);
+        sib_buf_int(&c.b, src->enr[d->survivor[i]].id);
+        sib_buf_put(&c.b, "\n", 1);
+        rc = copy_row_done(&c, err);
+    }
+    free(size);
+    return rc == SIB_OK ? copy_end(&c, err) : SIB_ERR;
 }
 
 static int store_population_links(sib_db *db, const sib_store_input *in, sib_error *err)
@@ -324,24 +347,25 @@ int sib_store_resolution(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     if (sib_db_exec_file(db, "store_truncate", err) != SIB_OK ||
         store_persons(db, in, err) != SIB_OK ||
+        store_enrollment_links(db, in, err) != SIB_OK ||
         store_population_links(db, in, err) != SIB_OK ||
         store_review(db, in, err) != SIB_OK ||
         sib_db_exec_file(db, "store_index_resolution", err) != SIB_OK)
         return SIB_ERR;
-    sib_log_info("store", "persons=%zu population_links=%zu review=%zu", in->persons->n, in->src->npop,
-                 sib_resolver_nreview(in->resolver));
+    sib_log_info("store", "persons=%zu enrollment_links=%zu population_links=%zu review=%zu", in->persons->n,
+                 in->src->nenr, in->src->npop, sib_resolver_nreview(in->resolver));
     return SIB_OK;
 }
 
 int sib_store_results(sib_db *db, const sib_store_input *in, sib_error *err)
 {
-    if (store_enrollment_links(db, in, err) != SIB_OK ||
+    if (store_duplicates(db, in, err) != SIB_OK ||
         store_person_schemes(db, in, err) != SIB_OK ||
         store_conflicts(db, in, err) != SIB_OK ||
         store_rejects(db, in, err) != SIB_OK ||
         sib_db_exec_file(db, "store_index", err) != SIB_OK)
         return SIB_ERR;
-    sib_log_info("store", "enrollment_links=%zu person_schemes=%zu conflict_months=%zu", in->src->nenr,
+    sib_log_info("store", "duplicates=%ld person_schemes=%zu conflict_months=%zu", in->dedup->nduplicates,
                  in->dedup->nps, in->conflicts->n);
     return SIB_OK;
 }

@@ -7,8 +7,8 @@ WITH
 -- duplicate enrollments, pairwise: same cluster = same person, scheme, overlapping periods
 pred_pair AS (
     SELECT a.enrollment_id AS a, b.enrollment_id AS b
-      FROM sibatch.enrollment_link a
-      JOIN sibatch.enrollment_link b ON b.cluster_id = a.cluster_id AND b.enrollment_id > a.enrollment_id
+      FROM sibatch.duplicate a
+      JOIN sibatch.duplicate b ON b.cluster_id = a.cluster_id AND b.enrollment_id > a.enrollment_id
 ),
 true_pair AS (
     SELECT least(enrollment_id_a, enrollment_id_b) AS a, greatest(enrollment_id_a, enrollment_id_b) AS b

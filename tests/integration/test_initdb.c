@@ -84,7 +84,7 @@ Test(integ_initdb, concurrent_runs_do_not_fail, .init = setup, .fini = teardown)
     free(qbin);
     cr_expect_eq(rc, 0, "concurrent init-db: exit %d: %s", rc, out);
     free(out);
-    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.schema_version"), 2);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.schema_version"), 3);
 }
 
 static const char key_collation[] =
@@ -108,8 +108,35 @@ Test(integ_initdb, upgrades_a_version_1_schema, .init = setup, .fini = teardown)
     coll = sibt_query_text(dsn, key_collation);
     cr_expect_str_eq(coll, "C");
     free(coll);
-    cr_expect_eq(sibt_query_long(dsn, "SELECT max(version) FROM sibatch.schema_version"), 2);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.schema_version WHERE version = 2"), 1);
     cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM pg_views WHERE schemaname = 'sibatch'"
                                       " AND viewname IN ('v_person', 'v_merge_reason', 'v_duplicate_cluster', 'v_conflict')"), 4);
     cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.v_person WHERE masked_ref = '110105********002X'"), 1);
+}
+
+static const char cluster_columns[] =
+    "SELECT count(*) FROM pg_attribute WHERE attrelid = 'sibatch.enrollment_link'::regclass"
+    " AND attname IN ('cluster_id', 'survivor_id', 'is_record') AND NOT attisdropped";
+
+Test(integ_initdb, upgrades_a_version_2_schema, .init = setup, .fini = teardown)
+{
+    init_db();
+    cr_expect_eq(sibt_query_long(dsn, cluster_columns), 0);
+    /* back to version 2: the clusters in three columns of enrollment_link */
+    sibt_exec(dsn, "DROP VIEW sibatch.v_merge_reason, sibatch.v_duplicate_cluster;"
+                   " DROP TABLE sibatch.duplicate;"
+                   " ALTER TABLE sibatch.enrollment_link ADD COLUMN cluster_id integer,"
+                   "   ADD COLUMN survivor_id bigint, ADD COLUMN is_record boolean NOT NULL DEFAULT false;"
+                   " DELETE FROM sibatch.schema_version WHERE version = 3;"
+                   " INSERT INTO sibatch.enrollment_link VALUES (1, 101, 0, true, 'exact', 'valid', NULL, NULL, 0, 101, true)");
+
+    init_db();
+
+    cr_expect_eq(sibt_query_long(dsn, cluster_columns), 0);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT max(version) FROM sibatch.schema_version"), 3);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.enrollment_link WHERE enrollment_id = 101"
+                                      " AND link_kind = 'exact'"), 1, "the links are kept");
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.duplicate"), 0);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM pg_views WHERE schemaname = 'sibatch'"
+                                      " AND viewname IN ('v_merge_reason', 'v_duplicate_cluster')"), 2);
 }

@@ -359,6 +359,13 @@ static void compare_tables(PGconn *c, diffs *d)
                  "SELECT person_ref, month, kind, refund::numeric(14,2) FROM ref_conflict_month",
                  "SELECT p.person_ref, m.month, m.kind, m.refund FROM sibatch.conflict_month m "
                  "JOIN sibatch.person p ON p.person_id = m.person_id", d);
+    compare_sets(c, "duplicate clusters (members and survivor)",
+                 "SELECT c.person_ref, c.itype, array_agg(c.enrollment_id ORDER BY c.enrollment_id), s.survivor_id "
+                 "FROM ref_cl c JOIN ref_cluster s USING (person_ref, itype, cluster_no) WHERE s.size > 1 "
+                 "GROUP BY c.person_ref, c.itype, c.cluster_no, s.survivor_id",
+                 "SELECT p.person_ref, d.insurance_type, array_agg(d.enrollment_id ORDER BY d.enrollment_id), "
+                 "min(d.survivor_id) FROM sibatch.duplicate d JOIN sibatch.person p ON p.person_id = d.person_id "
+                 "GROUP BY p.person_ref, d.insurance_type, d.cluster_id", d);
     compare_sets(c, "open lapsed targets",
                  "SELECT person_ref, insurance_type, months_unpaid FROM ref_lapsed",
                  "SELECT person_ref, insurance_type, months_unpaid FROM sibatch.target "

@@ -205,6 +205,7 @@ static char *current_tables(void)
         " SELECT 'p' || t::text AS x FROM sibatch.person t"
         " UNION ALL SELECT 'e' || t::text FROM sibatch.enrollment_link t"
         " UNION ALL SELECT 'l' || t::text FROM sibatch.population_link t"
+        " UNION ALL SELECT 'd' || t::text FROM sibatch.duplicate t"
         " UNION ALL SELECT 's' || t::text FROM sibatch.person_scheme t"
         " UNION ALL SELECT 'c' || t::text FROM sibatch.conflict_month t"
         " UNION ALL SELECT 'v' || t::text FROM sibatch.review t"

@@ -40,8 +40,8 @@ ParameterizedTest(int *seed, integ_truth, seeds, .timeout = 600)
     free(o);
 
     /* duplicate enrollments, pairwise */
-    const char *pred_pairs = "SELECT a.enrollment_id, b.enrollment_id FROM sibatch.enrollment_link a"
-                             " JOIN sibatch.enrollment_link b ON b.cluster_id = a.cluster_id AND b.enrollment_id > a.enrollment_id";
+    const char *pred_pairs = "SELECT a.enrollment_id, b.enrollment_id FROM sibatch.duplicate a"
+                             " JOIN sibatch.duplicate b ON b.cluster_id = a.cluster_id AND b.enrollment_id > a.enrollment_id";
     const char *true_pairs = "SELECT least(enrollment_id_a, enrollment_id_b), greatest(enrollment_id_a, enrollment_id_b)"
                              " FROM si_truth.expected_duplicate_pair";
     char sql[2048];
