@@ -25,6 +25,7 @@ typedef struct sib_conflicts {
     sib_conflict_month *v;  /* sorted by (person, month, kind) */
     size_t n;
     long persons, refund_persons, ei_persons;
+    long months;            /* distinct (person, month): a month both kinds list counts once */
     int64_t refund_total;   /* cents */
 } sib_conflicts;
 

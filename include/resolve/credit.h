@@ -3,8 +3,11 @@
  *
  * Alphabet "0123456789ABCDEFGHJKLMNPQRTUWXY" (no I O S V Z), values 0..30;
  * weights 3^(i-1) mod 31; check C18 = 31 - (sum mod 31), 31 written as 0.
- * The code is folded first like an ID (NFKC, white space removed, upper-case;
- * see sib_idnum_fold), so " 91350100m000100y43 " is valid.
+ * The code is only trimmed (every Unicode white-space character at either
+ * end), then checked as written: the standard's letters are upper-case, so
+ * "91350100m000100y43" and a full-width digit are invalid (a warning), while
+ * " 91350100M000100Y43 " is valid. Unlike an ID, definitions.md gives credit
+ * codes no folding.
  */
 #ifndef SIB_RESOLVE_CREDIT_H
 #define SIB_RESOLVE_CREDIT_H

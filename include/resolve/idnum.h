@@ -9,8 +9,9 @@
  *
  * Validation order for a folded string with several faults (the first one
  * found is the reason):
- *   1. missing         NULL, or nothing left after folding
- *   2. length          not 18 and not 15 characters (code points)
+ *   1. missing         NULL, empty or only white space
+ *   2. length          not 18 and not 15 characters (code points); a lone
+ *                      "'" is text with nothing left after folding: length
  *   3. character       18: first 17 not all digits or the last not a digit/X;
  *                      15: not all digits
  *   4. legacy_pre1900  15 digits and the record's own birth date < 1900-01-01

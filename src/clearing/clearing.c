@@ -45,6 +45,19 @@ static int pension_insured(const sib_dedup *d, int32_t person)
     return 0;
 }
 
+/* The latest month a person paid in any pension scheme (110, 120, 170), 0
+ * when never: an uninsured row's last_paid_period. */
+static int32_t pension_last_paid(const sib_dedup *d, int32_t person)
+{
+    size_t first, n;
+    int32_t last = 0;
+    sib_dedup_person(d, person, &first, &n);
+    for (size_t j = first; j < first + n; j++)
+        if (d->ps[j].scheme <= SIB_S170 && d->ps[j].last_paid > last)
+            last = d->ps[j].last_paid;
+    return last;
+}
+
 /* Why a person of the population base is (not) a target at A: 0 = target,
  * else a reason to exclude. */
 static int uninsured_excluded(const sib_source *src, const sib_persons *persons, int32_t p,
@@ -108,6 +121,7 @@ int sib_clearing_flag(const sib_source *src, const sib_dedup *d, const sib_perso
         g->reason = SIB_REASON_UNINSURED;
         g->ps = -1;
         g->pop = persons->pop[p];
+        g->last_paid = pension_last_paid(d, (int32_t)p);
         sib_config_town(cfg, src->pop[g->pop].town_code, g->town);
         f->uninsured++;
     }

@@ -124,6 +124,8 @@ int sib_conflict_run(sib_dedup *d, sib_source *src, sib_db *db, sib_conflicts **
         return sib_error_set(err, "conflicts: out of memory");
     }
     qsort(c->v, c->n, sizeof *c->v, month_cmp);
+    for (size_t m = 0; m < c->n; m++)
+        c->months += m == 0 || c->v[m].person != c->v[m - 1].person || c->v[m].month != c->v[m - 1].month;
 
     /* Refunds: the kept 170 rows of the refund persons, read again. */
     size_t ne = 0, cap = 0;
@@ -175,8 +177,8 @@ int sib_conflict_run(sib_dedup *d, sib_source *src, sib_db *db, sib_conflicts **
             if (d->ps[j].scheme == SIB_S170)
                 d->ps[j].refund += c->v[m].refund;
     }
-    sib_log_info("conflict", "persons=%ld refund_persons=%ld employee_institution_persons=%ld months=%zu refund_due=%lld.%02lld",
-                 c->persons, c->refund_persons, c->ei_persons, c->n,
+    sib_log_info("conflict", "persons=%ld refund_persons=%ld employee_institution_persons=%ld overlap_months=%ld "
+                 "refund_due=%lld.%02lld", c->persons, c->refund_persons, c->ei_persons, c->months,
                  (long long)(c->refund_total / 100), (long long)(c->refund_total % 100));
     *out = c;
     return SIB_OK;

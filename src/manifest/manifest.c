@@ -184,7 +184,7 @@ char *sib_manifest_json(const sib_manifest_input *in)
     cJSON_AddNumberToObject(cf, "persons", (double)in->conflicts->persons);
     cJSON_AddNumberToObject(cf, "refund_persons", (double)in->conflicts->refund_persons);
     cJSON_AddNumberToObject(cf, "employee_institution_persons", (double)in->conflicts->ei_persons);
-    cJSON_AddNumberToObject(cf, "overlap_months", (double)in->conflicts->n);
+    cJSON_AddNumberToObject(cf, "overlap_months", (double)in->conflicts->months);
     add_money(cf, "refund_due", in->conflicts->refund_total);
 
     cJSON *cl = clearing_json(in);

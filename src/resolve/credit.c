@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "resolve/fold.h"
+#include "common/month.h"
 
 static const char credit_alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const int credit_weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
@@ -31,21 +31,22 @@ char sib_credit_check_char(const char *first17)
 
 int sib_credit_validate(const char *code, const char **reason)
 {
-    char f[40];
-    size_t n = sib_fold_text(code, 0, f, sizeof f);
+    size_t n;
+    const char *t = sib_trim_ws(code, &n);
     const char *why = NULL;
 
-    if (n == 0)
+    if (t == NULL || n == 0) {
         why = "missing";
-    else if (n != 18)
-        why = "length";
-    else if (strlen(f) != 18)
-        why = "character";
-    else {
-        for (int i = 0; i < 18 && !why; i++)
-            if (credit_value(f[i]) < 0)
+    } else if (n != 18) {
+        size_t cps = 0;                 /* code points: a multi-byte character is one */
+        for (size_t i = 0; i < n; i++)
+            cps += ((unsigned char)t[i] & 0xC0) != 0x80;
+        why = cps == 18 ? "character" : "length";
+    } else {
+        for (size_t i = 0; i < 18 && !why; i++)
+            if (credit_value(t[i]) < 0)
                 why = "character";
-        if (!why && sib_credit_check_char(f) != f[17])
+        if (!why && sib_credit_check_char(t) != t[17])
             why = "check";
     }
     if (reason)

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../support/testdb.h"
+#include "common/json.h"
 #include "reconcile/csvread.h"
 
 static char *dsn;
@@ -348,6 +349,25 @@ static void compare_sets(PGconn *c, const char *label, const char *a, const char
     compare_sets_named(c, label, "reference", "sibatch", a, b, d);
 }
 
+/* The manifest's conflict figures against the reference: persons, overlap
+ * months (a set of months per person), refund due. */
+static void compare_manifest(PGconn *c, const char *rundir, diffs *d)
+{
+    char path[1024], sql[256];
+    snprintf(path, sizeof path, "%s/manifest.json", rundir);
+    sib_error err = { 0 };
+    cJSON *m = sib_json_load(path, &err);
+    cr_assert_not_null(m, "%s", err.msg);
+    const cJSON *cf = cJSON_GetObjectItemCaseSensitive(m, "conflicts");
+    snprintf(sql, sizeof sql, "SELECT %.0f::bigint, %.0f::bigint, '%s'::numeric(14,2)",
+             sib_json_num(cf, "persons", -1), sib_json_num(cf, "overlap_months", -1),
+             sib_json_str(cf, "refund_due", "-1"));
+    compare_sets(c, "manifest conflicts (persons, overlap months, refund due)",
+                 "SELECT count(*), coalesce(sum(overlap_months), 0)::bigint, coalesce(sum(refund_due), 0)::numeric(14,2) "
+                 "FROM ref_conflict", sql, d);
+    cJSON_Delete(m);
+}
+
 /* Rejects, conflicts and targets of the run's tables against the reference. */
 static void compare_tables(PGconn *c, diffs *d)
 {
@@ -483,19 +503,23 @@ Test(integ_reference, hand_fixture_figures, .init = setup, .fini = teardown)
                 "350581100,350581********042X,王四,55,lapsed,170,12,202412,\n"
                 "350581100,350581********1528,郑十五,42,lapsed,210,3,201712,\n"
                 "350581101,350581********0822,庄八,59,uninsured,,,,\n"
-                "350581104,350581********1329,蔡十三,50,uninsured,,,,\n"
+                "350581104,350581********1329,蔡十三,50,uninsured,,,202106,\n"
                 "350581105,350581********1410,许十四,40,lapsed,110,3,202509,\n"
                 "unknown,UNRESOLVED-enrollment-1701,'=王五,40,lapsed,110,7,,\n");
     PQfinish(c);
 }
 
 /* Pipeline identity first (cell by cell), then the fixture's true identity.
- * `extra`: configuration keys for the run. */
-static void check_fixture_run(const char *extra)
+ * `extra_sql`: more source rows after the fixture ("" for none; it adds their
+ * true identity to public.fixture_ident itself); `extra`: configuration keys
+ * for the run. */
+static void check_fixture_run_with(const char *extra_sql, const char *extra)
 {
     init_db();
     PGconn *c = conn_open();
     exec_file(c, "tests/reference/fixture_rules.sql");
+    if (*extra_sql)
+        exec_ok(c, extra_sql);
     run_pipeline_with("2025-12", extra);
 
     diffs d = { 0 };
@@ -503,6 +527,7 @@ static void check_fixture_run(const char *extra)
     snprintf(rundir, sizeof rundir, "%s/out/2025-12", tmp);
     load_reference(c, 202512, pipeline_ident);
     compare_run_dir(c, rundir, &d);
+    compare_manifest(c, rundir, &d);
     compare_tables(c, &d);
     /* every row of the fixture is resolved as the fixture says */
     compare_sets(c, "identity",
@@ -513,9 +538,37 @@ static void check_fixture_run(const char *extra)
     cr_assert_eq(d.n, 0, "%zu differences between sibatch run and the reference:\n%s", d.n, d.msg);
 }
 
+static void check_fixture_run(const char *extra)
+{
+    check_fixture_run_with("", extra);
+}
+
 Test(integ_reference, run_fixture, .init = setup, .fini = teardown, .timeout = 300)
 {
     check_fixture_run("");
+}
+
+/* One person paying 110, 120 and 170 for the same months: each month is a
+ * refund month and an employee-institution month, but one overlap month
+ * (§5: a set of months); the refund is the 170 payment, once. */
+Test(integ_reference, run_fixture_three_pension_schemes_one_month, .init = setup, .fini = teardown, .timeout = 300)
+{
+    check_fixture_run_with(
+        "INSERT INTO si_src.enrollment (enrollment_id, source_system, id_number, name, gender, birth_date,"
+        " insurance_type, unit_id, worker_category, town_code, start_month, end_month, status, benefit_start_month)"
+        " VALUES (3101, 'enterprise', '350581198001010131', '冯三一', '1', '1980-01-01', '110', 1, 'employee',"
+        "         '350581001', 202401, NULL, '1', NULL),"
+        "        (3102, 'institution', '350581198001010131', '冯三一', '1', '1980-01-01', '120', NULL, 'employee',"
+        "         '350581001', 202401, NULL, '1', NULL),"
+        "        (3103, 'resident', '350581198001010131', '冯三一', '1', '1980-01-01', '170', NULL, 'resident',"
+        "         '350581001', 202401, NULL, '1', NULL);"
+        "INSERT INTO si_src.contribution (enrollment_id, period, base, employer_amount, personal_amount, paid_on)"
+        " SELECT e, m, 4000, CASE WHEN e = 3103 THEN 30 ELSE 640 END, CASE WHEN e = 3103 THEN 100 ELSE 320 END,"
+        "        DATE '2024-03-01' FROM unnest(ARRAY[3101, 3102, 3103]) e, unnest(ARRAY[202401, 202402]) m"
+        " UNION ALL SELECT 3101, 202403, 4000, 640, 320, DATE '2024-04-01'"
+        " UNION ALL SELECT 3103, 202403, 0, 30, 100, DATE '2024-04-01';"
+        "INSERT INTO public.fixture_ident SELECT 'enrollment', enrollment_id, id_number FROM si_src.enrollment"
+        " WHERE enrollment_id BETWEEN 3101 AND 3103", "");
 }
 
 /* Repeated rows settled by reading their pairs again (nothing remembered
@@ -588,6 +641,7 @@ Test(integ_reference, run_generated, .init = setup, .fini = teardown, .timeout =
     /* 2. pipeline identity: every cell of every file */
     load_reference(c, 202512, pipeline_ident);
     compare_run_dir(c, rundir, &d);
+    compare_manifest(c, rundir, &d);
     compare_tables(c, &d);
 
     /* 3. true identity and pipeline agree on the clean persons */

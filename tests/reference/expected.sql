@@ -42,10 +42,11 @@
 --     other value is read as NULL (a pension needs a month it started).
 --  R8 A usable enrollment without a row in ref_ident is its own unresolved
 --     person, UNRESOLVED-enrollment-<id>.
---  R9 last_paid_period of an uninsured clearing row is empty, like its
---     insurance_type and months_unpaid: there is no record in a scheme whose
---     last payment it could be (a latest payment in 210/410 would make a
---     person uninsured in pensions look paid up).
+--  R9 last_paid_period of an uninsured clearing row is the latest month the
+--     person paid in any pension scheme (110, 120, 170: the schemes §6 says
+--     they are not insured in), kept rows of usable enrollments as for P;
+--     empty when never. §9 empties insurance_type and months_unpaid for
+--     uninsured rows, not this column.
 --  R10 Clearing ties beyond masked_id and name are broken by insurance_type.
 --  R11 first_flagged is A: true for the first run on a database only.
 --  R12 town_code is compared as stored (no trimming); worker_category
@@ -426,7 +427,8 @@ WITH rows AS (
            pp.person_ref, left(pp.person_ref, 6) || '********' || right(pp.person_ref, 4),
            pp.name, pp.gender, to_date(substr(pp.person_ref, 7, 8), 'YYYYMMDD'),
            'uninsured', '', NULL,
-           NULL::integer,     -- R9
+           (SELECT max(s.last_paid) FROM ref_person_scheme s              -- R9
+             WHERE s.person_ref = pp.person_ref AND s.itype IN ('110', '120', '170')),
            NULL, NULL, 1
     FROM ref_uninsured u
     JOIN ref_person_pop pp USING (person_ref)

@@ -32,10 +32,16 @@ Test(unit_credit, hand_computed)
     cr_assert_eq(sib_credit_validate("12350500426650307Y", NULL), 1);
 }
 
-Test(unit_credit, normalised_first)
+Test(unit_credit, trimmed_then_checked_as_written)
 {
-    cr_assert_eq(sib_credit_validate(" 91350100m000100y43\xe3\x80\x80", NULL), 1);
-    cr_assert_eq(sib_credit_validate("\xef\xbc\x99" "1350100M000100Y43", NULL), 1); /* full-width 9 */
+    const char *why = NULL;
+    cr_assert_eq(sib_credit_validate(" 91350100M000100Y43\xe3\x80\x80", NULL), 1);   /* U+3000 trimmed */
+    cr_assert_eq(sib_credit_validate("91350100m000100y43", &why), 0);      /* lower case: not the alphabet */
+    cr_assert_str_eq(why, "character");
+    cr_assert_eq(sib_credit_validate("\xef\xbc\x99" "1350100M000100Y43", &why), 0); /* full-width 9 */
+    cr_assert_str_eq(why, "character");
+    cr_assert_eq(sib_credit_validate("91350100 M000100Y43", &why), 0);     /* inner space: 19 characters */
+    cr_assert_str_eq(why, "length");
 }
 
 Test(unit_credit, reasons)
