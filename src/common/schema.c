@@ -2,7 +2,6 @@
 #include "common/schema.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 int sib_schema_init(sib_db *db, sib_error *err)
 {
