@@ -118,25 +118,59 @@ static const char cluster_columns[] =
     "SELECT count(*) FROM pg_attribute WHERE attrelid = 'sibatch.enrollment_link'::regclass"
     " AND attname IN ('cluster_id', 'survivor_id', 'is_record') AND NOT attisdropped";
 
-Test(integ_initdb, upgrades_a_version_2_schema, .init = setup, .fini = teardown)
+/* Back to version 2: the clusters in three columns of enrollment_link. */
+static void downgrade_to_version_2(void)
 {
-    init_db();
-    cr_expect_eq(sibt_query_long(dsn, cluster_columns), 0);
-    /* back to version 2: the clusters in three columns of enrollment_link */
     sibt_exec(dsn, "DROP VIEW sibatch.v_merge_reason, sibatch.v_duplicate_cluster;"
                    " DROP TABLE sibatch.duplicate;"
                    " ALTER TABLE sibatch.enrollment_link ADD COLUMN cluster_id integer,"
                    "   ADD COLUMN survivor_id bigint, ADD COLUMN is_record boolean NOT NULL DEFAULT false;"
                    " DELETE FROM sibatch.schema_version WHERE version = 3;"
                    " INSERT INTO sibatch.enrollment_link VALUES (1, 101, 0, true, 'exact', 'valid', NULL, NULL, 0, 101, true)");
+    cr_assert_eq(sibt_query_long(dsn, cluster_columns), 3);
+}
+
+static void expect_version_3(void)
+{
+    cr_expect_eq(sibt_query_long(dsn, cluster_columns), 0);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT max(version) FROM sibatch.schema_version"), 3);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM pg_views WHERE schemaname = 'sibatch'"
+                                      " AND viewname IN ('v_merge_reason', 'v_duplicate_cluster')"), 2);
+}
+
+Test(integ_initdb, upgrades_a_version_2_schema, .init = setup, .fini = teardown)
+{
+    init_db();
+    cr_expect_eq(sibt_query_long(dsn, cluster_columns), 0);
+    downgrade_to_version_2();
 
     init_db();
 
-    cr_expect_eq(sibt_query_long(dsn, cluster_columns), 0);
-    cr_expect_eq(sibt_query_long(dsn, "SELECT max(version) FROM sibatch.schema_version"), 3);
+    expect_version_3();
     cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.enrollment_link WHERE enrollment_id = 101"
                                       " AND link_kind = 'exact'"), 1, "the links are kept");
     cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.duplicate"), 0);
-    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM pg_views WHERE schemaname = 'sibatch'"
-                                      " AND viewname IN ('v_merge_reason', 'v_duplicate_cluster')"), 2);
+}
+
+/* A run finding an older schema upgrades it itself; a dry run (which
+ * writes nothing) refuses and names the versions. */
+Test(integ_initdb, run_upgrades_an_older_schema, .init = setup, .fini = teardown)
+{
+    init_db();
+    downgrade_to_version_2();
+    char *out = NULL, dir[] = "/tmp/sibatch-initdb-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+
+    int rc = sibt_run(&out, "run --dsn '%s' --as-of 2025-12 --out '%s' --dry-run 2>&1", dsn, dir);
+    cr_expect_eq(rc, 1, "dry run on version 2: exit %d: %s", rc, out);
+    cr_expect(strstr(out, "schema sibatch is at version 2, this sibatch needs 3") != NULL, "%s", out);
+    free(out);
+    cr_expect_eq(sibt_query_long(dsn, cluster_columns), 3, "the dry run changed nothing");
+
+    rc = sibt_run(&out, "run --dsn '%s' --as-of 2025-12 --out '%s' 2>&1", dsn, dir);
+    cr_expect_eq(rc, 0, "run on version 2: exit %d: %s", rc, out);
+    free(out);
+    expect_version_3();
+    sibt_sh(&out, "rm -rf '%s'", dir);
+    free(out);
 }
