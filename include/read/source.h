@@ -84,10 +84,13 @@ typedef struct sib_population {
 } sib_population;
 
 /* A contribution row sibatch could not use, kept for sibatch.reject. */
+enum { SIB_CREJ_NULL_ID = 1, SIB_CREJ_NULL_PERIOD = 2 };
+
 typedef struct sib_contrib_reject {
     int64_t enrollment_id;  /* 0 when NULL */
     int32_t period;         /* raw period (0 when NULL) */
     uint8_t reason;
+    uint8_t nulls;          /* SIB_CREJ_NULL_*: which of the two were NULL */
     int32_t paid_on;        /* YYYYMMDD or 0 */
     int64_t amount;         /* employer + personal, cents */
 } sib_contrib_reject;

@@ -441,12 +441,16 @@ typedef struct stream {
     sib_error err;
 } stream;
 
-static int add_crej(stream *w, int64_t enr, int32_t period, int reason, int32_t paid_on, int64_t amount)
+static int add_crej(stream *w, const sib_contrib_fields *f, int reason)
 {
     sib_contrib_reject *r = append((void **)&w->crej, &w->capcrej, &w->ncrej, sizeof *w->crej);
     if (!r)
         return SIB_ERR;
-    *r = (sib_contrib_reject){ enr, period, (uint8_t)reason, paid_on, amount };
+    *r = (sib_contrib_reject){ .enrollment_id = f->id_ok ? f->enrollment_id : 0,
+                               .period = f->period_ok ? (int32_t)f->period : 0, .reason = (uint8_t)reason,
+                               .nulls = (uint8_t)((f->id_ok ? 0 : SIB_CREJ_NULL_ID) |
+                                                  (f->period_ok ? 0 : SIB_CREJ_NULL_PERIOD)),
+                               .paid_on = f->paid_on, .amount = f->employer + f->personal };
     w->rejects[reason]++;
     return SIB_OK;
 }
@@ -616,7 +620,7 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
         started = e->state != SIB_ROW_NOT_STARTED;
     }
     if (reason) {
-        if (add_crej(w, f.id_ok ? f.enrollment_id : 0, per, reason, f.paid_on, amount) != SIB_OK)
+        if (add_crej(w, &f, reason) != SIB_OK)
             return sib_error_set(err, "contribution: out of memory");
         return SIB_OK;
     }
@@ -847,7 +851,8 @@ static int reject_further(sib_source *src, const crow *rows, size_t n)
         sib_contrib_reject *r = append((void **)&src->crej, &src->capcrej, &src->ncrej, sizeof *src->crej);
         if (!r)
             return SIB_ERR;
-        *r = (sib_contrib_reject){ e->id, rows[i].period, SIB_REJ_REPEAT, rows[i].paid_on, rows[i].amount };
+        *r = (sib_contrib_reject){ .enrollment_id = e->id, .period = rows[i].period, .reason = SIB_REJ_REPEAT,
+                                   .paid_on = rows[i].paid_on, .amount = rows[i].amount };
         src->rejects[SIB_TABLE_CONTRIBUTION][SIB_REJ_REPEAT]++;
     }
     return SIB_OK;

@@ -315,12 +315,18 @@ static int store_rejects(sib_db *db, const sib_store_input *in, sib_error *err)
             return SIB_ERR;
     }
     for (size_t i = 0; i < src->ncrej; i++) {
+        /* key enrollment_id:period, a NULL part left empty; paid_on empty when NULL */
         const sib_contrib_reject *r = &src->crej[i];
-        char amt[32];
+        char amt[32], id[24] = "", per[16] = "", paid[16] = "";
         sib_money(r->amount, amt, sizeof amt);
-        sib_buf_printf(&c.b, "%lld\tcontribution\t%lld:%d\t%s\treject\tpaid_on=%d amount=%s\n", run,
-                       (long long)r->enrollment_id, r->period, sib_reject_reason_name(r->reason),
-                       r->paid_on, amt);
+        if (!(r->nulls & SIB_CREJ_NULL_ID))
+            snprintf(id, sizeof id, "%lld", (long long)r->enrollment_id);
+        if (!(r->nulls & SIB_CREJ_NULL_PERIOD))
+            snprintf(per, sizeof per, "%d", r->period);
+        if (r->paid_on)
+            snprintf(paid, sizeof paid, "%d", r->paid_on);
+        sib_buf_printf(&c.b, "%lld\tcontribution\t%s:%s\t%s\treject\tpaid_on=%s amount=%s\n", run, id, per,
+                       sib_reject_reason_name(r->reason), paid, amt);
         if (copy_row_done(&c, err) != SIB_OK)
             return SIB_ERR;
     }

@@ -123,6 +123,12 @@ Test(integ_peer, dirt, .timeout = 300)
                            got[want[i].file]);
     for (int i = 0; i < 3; i++)
         free(got[i]);
+    /* contribution rejects keep their source key, a NULL part left empty */
+    char *keys = sibt_query_text(fx.dsn, "SELECT string_agg(source_key || ' ' || reason || ' ' || detail, '|'"
+                                         " ORDER BY source_key) FROM sibatch.reject WHERE source_table = 'contribution'"
+                                         " AND (source_key LIKE ':%' OR source_key LIKE '%:')");
+    cr_expect_str_eq(keys, "2001: future paid_on=20250115 amount=1200.00|:202501 orphan paid_on=20250115 amount=1200.00");
+    free(keys);
     sibt_fixture_teardown(&fx);
 }
 
