@@ -66,7 +66,7 @@ WITH a AS (
     VALUES ('350581001'), ('350581002'), ('350581100'), ('350581101'), ('350581102'),
            ('350581103'), ('350581104'), ('350581105'), ('350581106'), ('350581400')
 ), enr AS (            -- §1: usable enrollments (in scope, no fault, started by A)
-    SELECT e.enrollment_id, t.itype, t.status, e.unit_id, e.worker_category, e.town_code,
+    SELECT e.enrollment_id, t.itype, t.status, e.unit_id, t.worker_category, t.town_code,
            e.start_month, e.end_month, e.benefit_start_month,
            coalesce(l.person_id::bigint, -e.enrollment_id) AS person
     FROM si_src.enrollment e
@@ -75,7 +75,9 @@ WITH a AS (
     -- pattern computed per row made the scan 200 times slower)
     CROSS JOIN LATERAL (
         SELECT regexp_replace(e.insurance_type, '^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$', '', 'g') AS itype,
-               regexp_replace(e.status, '^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$', '', 'g') AS status
+               regexp_replace(e.status, '^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$', '', 'g') AS status,
+               regexp_replace(e.worker_category, '^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$', '', 'g') AS worker_category,
+               regexp_replace(e.town_code, '^[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$', '', 'g') AS town_code
     ) t
     LEFT JOIN sibatch.enrollment_link l ON l.enrollment_id = e.enrollment_id
     WHERE t.itype IN ('110', '120', '170', '210', '410')

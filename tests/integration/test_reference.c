@@ -550,14 +550,15 @@ Test(integ_reference, run_fixture, .init = setup, .fini = teardown, .timeout = 3
 
 /* One person paying 110, 120 and 170 for the same months: each month is a
  * refund month and an employee-institution month, but one overlap month
- * (§5: a set of months); the refund is the 170 payment, once. */
+ * (§5: a set of months); the refund is the 170 payment, once. The 110
+ * record's town and category are padded with U+3000: trimmed, 湖滨街道. */
 Test(integ_reference, run_fixture_three_pension_schemes_one_month, .init = setup, .fini = teardown, .timeout = 300)
 {
     check_fixture_run_with(
         "INSERT INTO si_src.enrollment (enrollment_id, source_system, id_number, name, gender, birth_date,"
         " insurance_type, unit_id, worker_category, town_code, start_month, end_month, status, benefit_start_month)"
-        " VALUES (3101, 'enterprise', '350581198001010131', '冯三一', '1', '1980-01-01', '110', 1, 'employee',"
-        "         '350581001', 202401, NULL, '1', NULL),"
+        " VALUES (3101, 'enterprise', '350581198001010131', '冯三一', '1', '1980-01-01', '110', 1, E'employee\\u3000',"
+        "         E'\\u3000350581001 ', 202401, NULL, '1', NULL),"
         "        (3102, 'institution', '350581198001010131', '冯三一', '1', '1980-01-01', '120', NULL, 'employee',"
         "         '350581001', 202401, NULL, '1', NULL),"
         "        (3103, 'resident', '350581198001010131', '冯三一', '1', '1980-01-01', '170', NULL, 'resident',"

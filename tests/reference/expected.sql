@@ -49,8 +49,9 @@
 --     uninsured rows, not this column.
 --  R10 Clearing ties beyond masked_id and name are broken by insurance_type.
 --  R11 first_flagged is A: true for the first run on a database only.
---  R12 town_code is compared as stored (no trimming); worker_category
---     'project' exactly.
+--  R12 town_code and worker_category are compared after the same trimming
+--     as insurance_type and status (so ' project ' is project-based and
+--     U+3000 '350581001' is 湖滨街道).
 
 -- --------------------------------------------------------------- parameters
 -- JIT compilation of these large statements costs more than it saves.
@@ -82,7 +83,7 @@ INSERT INTO ref_thr VALUES ('110', 3, true), ('120', 3, true), ('170', 12, true)
 DROP TABLE IF EXISTS ref_enr;
 CREATE TEMP TABLE ref_enr AS
 SELECT e.enrollment_id, e.id_number, e.name, e.gender, e.birth_date, e.unit_id,
-       e.worker_category, e.town_code, e.start_month, e.end_month, e.benefit_start_month,
+       t.worker_category, t.town_code, e.start_month, e.end_month, e.benefit_start_month,
        t.itype, t.status,
        CASE
          WHEN t.itype IN ('310', '510') THEN 'out_of_scope'
@@ -99,7 +100,9 @@ FROM si_src.enrollment e
 CROSS JOIN ref_a a
 CROSS JOIN LATERAL (
     SELECT regexp_replace(e.insurance_type, '^' || a.ws || '+|' || a.ws || '+$', '', 'g') AS itype,
-           regexp_replace(e.status, '^' || a.ws || '+|' || a.ws || '+$', '', 'g') AS status
+           regexp_replace(e.status, '^' || a.ws || '+|' || a.ws || '+$', '', 'g') AS status,
+           regexp_replace(e.worker_category, '^' || a.ws || '+|' || a.ws || '+$', '', 'g') AS worker_category,
+           regexp_replace(e.town_code, '^' || a.ws || '+|' || a.ws || '+$', '', 'g') AS town_code
 ) t;
 
 ALTER TABLE ref_enr ADD COLUMN usable boolean;
@@ -148,7 +151,9 @@ ANALYZE ref_paid;
 -- ------------------------------------------------------------ §1 population
 DROP TABLE IF EXISTS ref_pop;
 CREATE TEMP TABLE ref_pop AS
-SELECT p.*,
+SELECT p.pop_id, p.id_number, p.name, p.gender, p.birth_date,
+       regexp_replace(p.town_code, '^' || a.ws || '+|' || a.ws || '+$', '', 'g') AS town_code,
+       p.residence, p.deceased_on, p.in_school,
        CASE WHEN coalesce(regexp_replace(p.id_number, a.ws, '', 'g'), '') = ''
              AND coalesce(regexp_replace(p.name, a.ws, '', 'g'), '') = '' THEN 'identity' END AS fault
 FROM si_src.population p CROSS JOIN ref_a a;
