@@ -34,28 +34,24 @@ static int grow_flags(sib_flags *f, size_t *cap)
     return SIB_OK;
 }
 
-/* 1 when the person is insured in a pension scheme (110, 120, 170) at A. */
-static int pension_insured(const sib_dedup *d, int32_t person)
-{
-    size_t first, n;
-    sib_dedup_person(d, person, &first, &n);
-    for (size_t j = first; j < first + n; j++)
-        if (d->ps[j].scheme <= SIB_S170 && d->ps[j].insured)
-            return 1;
-    return 0;
-}
-
-/* The latest month a person paid in any pension scheme (110, 120, 170), 0
+/* 1 when the person is insured in a pension scheme (110, 120, 170) at A;
+ * *last_paid (may be NULL) gets the latest month they paid in one of them, 0
  * when never: an uninsured row's last_paid_period. */
-static int32_t pension_last_paid(const sib_dedup *d, int32_t person)
+static int pension_insured(const sib_dedup *d, int32_t person, int32_t *last_paid)
 {
     size_t first, n;
+    int insured = 0;
     int32_t last = 0;
     sib_dedup_person(d, person, &first, &n);
     for (size_t j = first; j < first + n; j++)
-        if (d->ps[j].scheme <= SIB_S170 && d->ps[j].last_paid > last)
-            last = d->ps[j].last_paid;
-    return last;
+        if (d->ps[j].scheme <= SIB_S170) {
+            insured |= d->ps[j].insured;
+            if (d->ps[j].last_paid > last)
+                last = d->ps[j].last_paid;
+        }
+    if (last_paid)
+        *last_paid = last;
+    return insured;
 }
 
 /* Why a person of the population base is (not) a target at A: 0 = target,
@@ -110,7 +106,8 @@ int sib_clearing_flag(const sib_source *src, const sib_dedup *d, const sib_perso
             f->unresolved_population++;
             continue;
         }
-        if (uninsured_excluded(src, persons, (int32_t)p, cfg) || pension_insured(d, (int32_t)p))
+        int32_t last_paid;
+        if (uninsured_excluded(src, persons, (int32_t)p, cfg) || pension_insured(d, (int32_t)p, &last_paid))
             continue;
         if (grow_flags(f, &cap) != SIB_OK)
             goto oom;
@@ -121,7 +118,7 @@ int sib_clearing_flag(const sib_source *src, const sib_dedup *d, const sib_perso
         g->reason = SIB_REASON_UNINSURED;
         g->ps = -1;
         g->pop = persons->pop[p];
-        g->last_paid = pension_last_paid(d, (int32_t)p);
+        g->last_paid = last_paid;
         sib_config_town(cfg, src->pop[g->pop].town_code, g->town);
         f->uninsured++;
     }
@@ -314,7 +311,7 @@ static int closing_resolution(const open_target *o, int32_t person, const sib_de
     if (person < 0 || persons->deceased[person])
         return SIB_RES_EXCLUDED;
     if (o->reason == SIB_REASON_UNINSURED)
-        return pension_insured(d, person) ? SIB_RES_ENROLLED : SIB_RES_EXCLUDED;
+        return pension_insured(d, person, NULL) ? SIB_RES_ENROLLED : SIB_RES_EXCLUDED;
     size_t first, n;
     sib_dedup_person(d, person, &first, &n);
     for (size_t j = first; j < first + n; j++) {
