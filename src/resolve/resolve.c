@@ -314,10 +314,10 @@ static int renumber_by_birth(run_state *s)
     size_t n = s->nkp;
     int64_t *bk = malloc((n ? n : 1) * sizeof *bk);
     int32_t *to = malloc((n ? n : 1) * sizeof *to);
-    char (*keys)[19] = malloc((n ? n : 1) * sizeof *keys);
-    bsig *sigs = malloc((n ? n : 1) * sizeof *sigs);
+    char (*keys)[19] = NULL;
+    bsig *sigs = NULL;
     int rc = SIB_ERR;
-    if (!bk || !to || !keys || !sigs)
+    if (!bk || !to)
         goto done;
     for (size_t p = 0; p < n; p++) {
         bk[p] = sib_idnum_birth(s->pkeys[p]);
@@ -331,15 +331,20 @@ static int renumber_by_birth(run_state *s)
         to[s->birth.items[k]] = (int32_t)k;
         s->birth.items[k] = (int32_t)k;
     }
-    for (size_t p = 0; p < n; p++) {
+    /* one array at a time: the run's memory peaks near here */
+    if ((keys = malloc((n ? n : 1) * sizeof *keys)) == NULL)
+        goto done;
+    for (size_t p = 0; p < n; p++)
         memcpy(keys[to[p]], s->pkeys[p], sizeof *keys);
-        sigs[to[p]] = s->bsigs[p];
-    }
     free(s->pkeys);
-    free(s->bsigs);
     s->pkeys = keys;
-    s->bsigs = sigs;
     keys = NULL;
+    if ((sigs = malloc((n ? n : 1) * sizeof *sigs)) == NULL)
+        goto done;
+    for (size_t p = 0; p < n; p++)
+        sigs[to[p]] = s->bsigs[p];
+    free(s->bsigs);
+    s->bsigs = sigs;
     sigs = NULL;
     for (size_t i = 0; i < s->n; i++)
         if (s->prov[i] >= 0)
