@@ -31,6 +31,8 @@ void sib_month_format(int yyyymm, char buf[8]);
 const char *sib_trim_ws(const char *s, size_t *len);
 /* 1 when s is NULL or only white space. */
 int sib_blank(const char *s);
+/* Number of code points in the n bytes of UTF-8 at s. */
+size_t sib_utf8_count(const char *s, size_t n);
 /* 1 when the trimmed s equals lit. */
 int sib_trim_eq(const char *s, const char *lit);
 

@@ -140,6 +140,14 @@ const char *sib_trim_ws(const char *s, size_t *len)
     return (const char *)p;
 }
 
+size_t sib_utf8_count(const char *s, size_t n)
+{
+    size_t cps = 0;
+    for (size_t i = 0; i < n; i++)
+        cps += ((unsigned char)s[i] & 0xC0) != 0x80;     /* not a continuation byte */
+    return cps;
+}
+
 int sib_blank(const char *s)
 {
     size_t n;

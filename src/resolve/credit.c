@@ -37,11 +37,8 @@ int sib_credit_validate(const char *code, const char **reason)
 
     if (t == NULL || n == 0) {
         why = "missing";
-    } else if (n != 18) {
-        size_t cps = 0;                 /* code points: a multi-byte character is one */
-        for (size_t i = 0; i < n; i++)
-            cps += ((unsigned char)t[i] & 0xC0) != 0x80;
-        why = cps == 18 ? "character" : "length";
+    } else if (n != 18) {               /* 18 code points of which some multi-byte: character */
+        why = sib_utf8_count(t, n) == 18 ? "character" : "length";
     } else {
         for (size_t i = 0; i < 18 && !why; i++)
             if (credit_value(t[i]) < 0)

@@ -11,6 +11,7 @@
 #include <unicode/utrans.h>
 #include <unicode/utf8.h>
 
+#include "common/month.h"
 #include "resolve/fold.h"
 
 #define NAME_MAXCP 64
@@ -152,10 +153,7 @@ static int decode(const char *s, UChar32 *cp)
 
 size_t sib_name_length(const char *s)
 {
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    return sib_utf8_count(s, strlen(s));
 }
 
 /* Jaro-Winkler over decoded code points. */

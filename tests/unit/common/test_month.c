@@ -59,3 +59,12 @@ Test(unit_month, trims_every_unicode_space)
     cr_assert(sib_blank(" \xe3\x80\x80 "));
     cr_assert_not(sib_blank(" x "));
 }
+
+Test(unit_month, counts_utf8_code_points)
+{
+    cr_expect_eq(sib_utf8_count("", 0), 0);
+    cr_expect_eq(sib_utf8_count("abc", 3), 3);
+    cr_expect_eq(sib_utf8_count("王小明", strlen("王小明")), 3);
+    cr_expect_eq(sib_utf8_count("\xef\xbc\x99" "1", 4), 2);      /* full-width 9, then 1 */
+    cr_expect_eq(sib_utf8_count("王小明", 3), 1);                 /* only the bytes given */
+}
