@@ -159,6 +159,8 @@ struct sib_campaign {
     sib_campaign_count *counts;
     size_t ncounts, capcounts;
     long total_open, total_opened, total_closed[4];
+    int32_t *opened;            /* the flags that open a target, in the index's order (see diff) */
+    size_t nopened;
 };
 
 /* Target identity: (person_ref, reason, scheme). */
@@ -330,6 +332,9 @@ int sib_campaign_diff(sib_campaign *c, sib_flags *f, const sib_dedup *d, const s
 {
     int32_t *order = malloc((f->n ? f->n : 1) * sizeof *order);
     ref_index ix = { NULL, persons, 0 };
+    free(c->opened);
+    c->opened = order;              /* reused in place: the opening flags in identity order */
+    c->nopened = 0;
     if (!order)
         return sib_error_set(err, "campaign: out of memory");
     for (size_t i = 0; i < f->n; i++)
@@ -352,6 +357,7 @@ int sib_campaign_diff(sib_campaign *c, sib_flags *f, const sib_dedup *d, const s
             j++;
         } else if (cmp < 0) {               /* newly flagged */
             g->first_flagged = src->as_of;
+            order[c->nopened++] = order[i];     /* nopened <= i: not yet read */
             sib_campaign_count *k = count_for(c, g->town, g->scheme);
             if (!k) { rc = SIB_ERR; break; }
             k->opened++;
@@ -374,7 +380,6 @@ int sib_campaign_diff(sib_campaign *c, sib_flags *f, const sib_dedup *d, const s
             k->open++;
     }
     c->total_open = (long)f->n;
-    free(order);
     sib_i64map_free(ix.map);
     if (rc != SIB_OK)
         return sib_error_set(err, "campaign: out of memory");
@@ -405,15 +410,10 @@ int sib_campaign_apply(sib_campaign *c, sib_db *db, int64_t run_id, int as_of,
         return SIB_OK;
     sib_buf nb = { 0 }, rb = { 0 }, cb = { 0 }, kb = { 0 };
     int rc = SIB_ERR;
-    /* new targets: flags without an open target */
-    char *is_open = calloc(f->n ? f->n : 1, 1);
-    if (!is_open)
-        goto oom;
     for (size_t j = 0; j < c->nopen; j++) {
         const open_target *o = &c->open[j];
         if (o->flag >= 0) {
             const sib_flag *g = &f->v[o->flag];
-            is_open[o->flag] = 1;
             if (sib_buf_printf(&rb, "%lld\t%s\t", (long long)o->id, g->town) != SIB_OK ||
                 (g->reason == SIB_REASON_LAPSED ? sib_buf_printf(&rb, "%d\t", g->months_unpaid)
                                                 : sib_buf_puts(&rb, "\\N\t")) != SIB_OK ||
@@ -423,10 +423,12 @@ int sib_campaign_apply(sib_campaign *c, sib_db *db, int64_t run_id, int as_of,
             goto oom;
         }
     }
-    for (size_t i = 0; i < f->n; i++) {
-        if (is_open[i])
-            continue;
-        const sib_flag *g = &f->v[i];
+    /* new targets in the order of target_open_idx (person_ref, reason,
+     * insurance_type): each index entry lands next to the previous one
+     * instead of on a random page (the 546,504 targets of scale 10 copied
+     * with psql: 3.2-3.7 s against 4.5-5.8 s in the order of the flags) */
+    for (size_t k = 0; k < c->nopened; k++) {
+        const sib_flag *g = &f->v[c->opened[k]];
         if (sib_copy_field(&nb, persons->ref[g->person]) != SIB_OK ||
             sib_buf_printf(&nb, "\t%s\t%s\t%s\t%lld\t%d\t%lld\t%d\t",
                            g->reason == SIB_REASON_LAPSED ? "lapsed" : "uninsured", scheme_text(g->scheme),
@@ -460,7 +462,6 @@ int sib_campaign_apply(sib_campaign *c, sib_db *db, int64_t run_id, int as_of,
 oom:
     sib_error_set(err, "campaign: out of memory");
 done:
-    free(is_open);
     sib_buf_free(&nb);
     sib_buf_free(&rb);
     sib_buf_free(&cb);
@@ -488,6 +489,7 @@ void sib_campaign_free(sib_campaign *c)
     for (size_t i = 0; i < c->nopen; i++)
         free(c->open[i].ref);
     free(c->open);
+    free(c->opened);
     free(c->counts);
     free(c);
 }

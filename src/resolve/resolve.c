@@ -898,7 +898,10 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     s.n = n;
     s.prov = malloc((n ? n : 1) * sizeof *s.prov);
     s.pkeys = malloc(capkp * sizeof *s.pkeys);
-    s.keymap = sib_i64map_new(n / 4 + 16);
+    /* most persons have two records or more (the roll, an enrollment): sized
+     * for n / 2 keys, the map is not rehashed on the way (keys phase 0.38
+     * against 0.41-0.52 s at scale 1) */
+    s.keymap = sib_i64map_new(n / 2 + 16);
     s.norm = calloc(n ? n : 1, sizeof *s.norm);
     s.simp = calloc(n ? n : 1, sizeof *s.simp);
     s.formmap = sib_i64map_new(1024);
