@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct chunk {
     struct chunk *next;
@@ -172,6 +173,28 @@ struct sib_i64map {
     size_t cap, count;
 };
 
+void sib_mem_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (p == NULL || n < 2 * huge)
+        return;
+    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + n) & ~(huge - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+void *sib_malloc_huge(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    sib_mem_huge(p, n);
+    return p;
+}
+
 static uint64_t mix64(uint64_t x)
 {
     x ^= x >> 33;
@@ -184,7 +207,7 @@ static uint64_t mix64(uint64_t x)
 
 static int map_alloc(sib_i64map *m, size_t cap)
 {
-    m->slots = malloc(cap * sizeof *m->slots);
+    m->slots = sib_malloc_huge(cap * sizeof *m->slots);
     if (!m->slots)
         return SIB_ERR;
     for (size_t i = 0; i < cap; i++)

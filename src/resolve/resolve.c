@@ -81,7 +81,6 @@ typedef struct run_state {
     char (*pkeys)[19];
     int32_t *poff, *precs;      /* person -> its keyed records */
     const char **norm;          /* normalised name per record (lazy for unkeyed) */
-    char **simp;                /* "simplified\0pinyin" per record, lazy */
     sib_i64map *formmap;        /* hash of a normalised name -> its entry in forms */
     char **forms;               /* per distinct name: "name\0simplified\0pinyin" */
     size_t nforms, capforms;
@@ -157,30 +156,32 @@ static const char *rec_norm(run_state *s, size_t i)
     return s->norm[i];
 }
 
-/* "simplified\0pinyin\0" of record i (cached); NULL when out of memory.
- * The forms are computed once per distinct name: most names recur, and the
- * ICU transliterations are the costly part of a comparison. */
-static const char *rec_simp(run_state *s, size_t i)
+/* "simplified\0pinyin\0" of record i's normalised name; NULL when out of
+ * memory. The forms are computed once per distinct name (most names recur,
+ * and the ICU transliterations are the costly part of a comparison) and
+ * found again through the small map of distinct names, not through an
+ * array per record: that array's pages were mostly touched once each, and
+ * a fresh page costs more than the hash (docs/performance.md). Under a
+ * hash collision with another name the forms are computed into tmp. */
+static const char *rec_simp(run_state *s, size_t i, char tmp[3 * NAME_CAP])
 {
-    if (s->simp[i])
-        return s->simp[i];
     const char *nm = rec_norm(s, i);
     size_t ln = strlen(nm);
     int64_t h = (int64_t)sib_fnv1a(nm, ln);
     int32_t k = sib_i64map_get(s->formmap, h);
     if (k >= 0 && strcmp(s->forms[k], nm) == 0)
-        return s->simp[i] = s->forms[k] + ln + 1;
+        return s->forms[k] + ln + 1;
     char sb[NAME_CAP], pb[NAME_CAP];
     sib_name_simplify(s->r->names, nm, sb, sizeof sb);
     sib_name_pinyin(s->r->names, sb, pb, sizeof pb);
     size_t ls = strlen(sb), lp = strlen(pb);
-    char *c = sib_arena_alloc(s->arena, ln + ls + lp + 3);
+    char *c = k < 0 ? sib_arena_alloc(s->arena, ln + ls + lp + 3) : tmp;
     if (c == NULL)
         return NULL;
     memcpy(c, nm, ln + 1);
     memcpy(c + ln + 1, sb, ls + 1);
     memcpy(c + ln + ls + 2, pb, lp + 1);
-    if (k < 0) {        /* a new name (a hash collision is computed every time) */
+    if (k < 0) {
         if (s->nforms == s->capforms) {
             size_t cap = s->capforms ? 2 * s->capforms : 4096;
             char **f = realloc(s->forms, cap * sizeof *f);
@@ -193,13 +194,13 @@ static const char *rec_simp(run_state *s, size_t i)
             return NULL;
         s->forms[s->nforms++] = c;
     }
-    return s->simp[i] = c + ln + 1;
+    return c + ln + 1;
 }
 
 /* Builds a block index over n (key, item) pairs. */
 static int block_build(block_index *b, const int64_t *keys, const int32_t *items, size_t n)
 {
-    int32_t *bucket = malloc((n ? n : 1) * sizeof *bucket);
+    int32_t *bucket = sib_malloc_huge(n * sizeof *bucket);
     b->map = sib_i64map_new(n / 4 + 16);
     b->nb = 0;
     b->off = NULL;
@@ -217,10 +218,11 @@ static int block_build(block_index *b, const int64_t *keys, const int32_t *items
         }
         bucket[i] = k;
     }
-    b->off = calloc((size_t)b->nb + 1, sizeof *b->off);
-    b->items = malloc((n ? n : 1) * sizeof *b->items);
+    b->off = sib_malloc_huge(((size_t)b->nb + 1) * sizeof *b->off);
+    b->items = sib_malloc_huge(n * sizeof *b->items);
     if (b->off == NULL || b->items == NULL)
         goto fail;
+    memset(b->off, 0, ((size_t)b->nb + 1) * sizeof *b->off);
     for (size_t i = 0; i < n; i++)
         b->off[bucket[i] + 1]++;
     for (int32_t k = 0; k < b->nb; k++)
@@ -312,8 +314,8 @@ static void person_records(run_state *s)
 static int renumber_by_birth(run_state *s)
 {
     size_t n = s->nkp;
-    int64_t *bk = malloc((n ? n : 1) * sizeof *bk);
-    int32_t *to = malloc((n ? n : 1) * sizeof *to);
+    int64_t *bk = sib_malloc_huge(n * sizeof *bk);
+    int32_t *to = sib_malloc_huge(n * sizeof *to);
     char (*keys)[19] = NULL;
     bsig *sigs = NULL;
     int rc = SIB_ERR;
@@ -332,14 +334,14 @@ static int renumber_by_birth(run_state *s)
         s->birth.items[k] = (int32_t)k;
     }
     /* one array at a time: the run's memory peaks near here */
-    if ((keys = malloc((n ? n : 1) * sizeof *keys)) == NULL)
+    if ((keys = sib_malloc_huge(n * sizeof *keys)) == NULL)
         goto done;
     for (size_t p = 0; p < n; p++)
         memcpy(keys[to[p]], s->pkeys[p], sizeof *keys);
     free(s->pkeys);
     s->pkeys = keys;
     keys = NULL;
-    if ((sigs = malloc((n ? n : 1) * sizeof *sigs)) == NULL)
+    if ((sigs = sib_malloc_huge(n * sizeof *sigs)) == NULL)
         goto done;
     for (size_t p = 0; p < n; p++)
         sigs[to[p]] = s->bsigs[p];
@@ -480,7 +482,8 @@ static void score_person(run_state *s, query *q, int32_t p)
             } else if (bound < s->r->floor || query_forms(s, q) < 0) {
                 l = (int)sib_name_level_of(q->norm, NULL, NULL, cn, NULL, NULL);
             } else {
-                const char *cs = rec_simp(s, ri);
+                char tmp[3 * NAME_CAP];
+                const char *cs = rec_simp(s, ri, tmp);
                 l = cs ? (int)sib_name_level_of(q->norm, q->simp, q->pin, cn, cs, cs + strlen(cs) + 1)
                        : (int)sib_name_level_of(q->norm, NULL, NULL, cn, NULL, NULL);
             }
@@ -561,37 +564,49 @@ static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
     }
 }
 
-/* Looks up a candidate key string (17 digits + check) in the key table. */
-static void try_key(run_state *s, query *q, int32_t qid, const char *k18)
+/* The keys one edit away from a broken ID that exist as strings (17 digits
+ * and the right check character), gathered before any is looked up: their
+ * map slots are fetched together instead of one cache miss after another. */
+enum { ID_VARIANTS_MAX = 192 };     /* 17 x 9 + 1 + 17, 17 x 10 + 11, 19 */
+typedef struct key_batch {
+    int n;
+    int64_t k[ID_VARIANTS_MAX];
+} key_batch;
+
+static void try_key(run_state *s, key_batch *b, const char *k18)
 {
     for (int i = 0; i < 17; i++)
         if (k18[i] < '0' || k18[i] > '9')
             return;
-    if (sib_idnum_check_char(k18) != k18[17])
+    if (sib_idnum_check_char(k18) != k18[17] || b->n == ID_VARIANTS_MAX)
         return;
-    consider(s, q, qid, sib_i64map_get(s->keymap, key64(k18)));
+    b->k[b->n] = key64(k18);
+    sib_i64map_prefetch(s->keymap, b->k[b->n++]);
 }
 
-/* Keys one edit away from the folded broken ID (see resolve.h). */
+/* Keys one edit away from the folded broken ID (see resolve.h), in the
+ * order generated. */
 static void id_neighbours(run_state *s, query *q, int32_t qid)
 {
     const char *f = q->fid;
     size_t n = strlen(f);
     char v[20];
+    key_batch b;
 
+    b.n = 0;
     if (n == 18) {
         for (int i = 0; i < 18; i++) {
             memcpy(v, f, 19);
             if (i == 17) {
                 v[17] = sib_idnum_check_char(v) ? sib_idnum_check_char(v) : 'Z';
-                try_key(s, q, qid, v);
+                try_key(s, &b, v);
                 continue;
             }
             for (char d = '0'; d <= '9'; d++) {
                 if (d == f[i])
                     continue;
                 v[i] = d;
-                try_key(s, q, qid, v);
+                try_key(s, &b, v);
             }
         }
         for (int i = 0; i < 17; i++) {
@@ -599,7 +614,7 @@ static void id_neighbours(run_state *s, query *q, int32_t qid)
             char t = v[i];
             v[i] = v[i + 1];
             v[i + 1] = t;
-            try_key(s, q, qid, v);
+            try_key(s, &b, v);
         }
     } else if (n == 17) {
         for (int i = 0; i <= 17; i++) {
@@ -611,16 +626,18 @@ static void id_neighbours(run_state *s, query *q, int32_t qid)
                 v[i] = c;
                 memcpy(v + i + 1, f + i, 17 - (size_t)i);
                 v[18] = '\0';
-                try_key(s, q, qid, v);
+                try_key(s, &b, v);
             }
         }
     } else if (n == 19) {
         for (int i = 0; i < 19; i++) {
             memcpy(v, f, (size_t)i);
             memcpy(v + i, f + i + 1, 19 - (size_t)i);
-            try_key(s, q, qid, v);
+            try_key(s, &b, v);
         }
     }
+    for (int j = 0; j < b.n; j++)
+        consider(s, q, qid, sib_i64map_get(s->keymap, b.k[j]));
 }
 
 /* Best weight among a field's levels from `from` on. */
@@ -828,7 +845,6 @@ static void run_free_search(run_state *s)
     free(s->poff);
     free(s->precs);
     free(s->norm);
-    free(s->simp);
     free(s->forms);
     sib_i64map_free(s->formmap);
     free(s->seen);
@@ -840,7 +856,6 @@ static void run_free_search(run_state *s)
     sib_arena_free(s->arena);
     s->poff = s->precs = s->seen = NULL;
     s->norm = NULL;
-    s->simp = NULL;
     s->forms = NULL;
     s->formmap = NULL;
     s->bsigs = NULL;
@@ -881,7 +896,7 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     run_state s;
     int64_t *bkeys = NULL;
     int32_t *bitems = NULL, *final = NULL;
-    size_t capkp = 1024, nkeyed = 0, nb = 0;
+    size_t capkp, nkeyed = 0, nb = 0;
     int rc = SIB_ERR;
     struct timespec t0;
     size_t counts[4] = {0};
@@ -896,18 +911,19 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     s.r = r;
     s.src = src;
     s.n = n;
-    s.prov = malloc((n ? n : 1) * sizeof *s.prov);
-    s.pkeys = malloc(capkp * sizeof *s.pkeys);
+    capkp = n / 2 + 1024;       /* address space: grown only for unusual data */
+    s.prov = sib_malloc_huge(n * sizeof *s.prov);
+    s.pkeys = sib_malloc_huge(capkp * sizeof *s.pkeys);
     /* most persons have two records or more (the roll, an enrollment): sized
      * for n / 2 keys, the map is not rehashed on the way (keys phase 0.38
      * against 0.41-0.52 s at scale 1) */
     s.keymap = sib_i64map_new(n / 2 + 16);
-    s.norm = calloc(n ? n : 1, sizeof *s.norm);
-    s.simp = calloc(n ? n : 1, sizeof *s.simp);
+    s.norm = sib_malloc_huge(n * sizeof *s.norm);
     s.formmap = sib_i64map_new(1024);
     s.arena = sib_arena_new(1 << 20);
-    if (!s.prov || !s.pkeys || !s.keymap || !s.norm || !s.simp || !s.formmap || !s.arena)
+    if (!s.prov || !s.pkeys || !s.keymap || !s.norm || !s.formmap || !s.arena)
         goto oom;
+    memset(s.norm, 0, n * sizeof *s.norm);
 
     /* 1. keys, in batches: a batch's IDs are normalized and their map slots
      * prefetched first, then looked up in record order (persons are numbered
@@ -949,16 +965,16 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     double t_keys = seconds_since(&t0);
 
     /* 2. person -> records, and the birth-date and name blocks over persons */
-    s.poff = calloc(s.nkp + 1, sizeof *s.poff);
-    s.precs = malloc((nkeyed ? nkeyed : 1) * sizeof *s.precs);
-    s.seen = malloc((s.nkp ? s.nkp : 1) * sizeof *s.seen);
-    bkeys = malloc((nkeyed + 1) * sizeof *bkeys);          /* the name blocks: at most one item a record */
-    bitems = malloc((nkeyed + 1) * sizeof *bitems);
+    s.poff = sib_malloc_huge((s.nkp + 1) * sizeof *s.poff);
+    s.precs = sib_malloc_huge(nkeyed * sizeof *s.precs);
+    s.seen = sib_malloc_huge(s.nkp * sizeof *s.seen);
+    bkeys = sib_malloc_huge((nkeyed + 1) * sizeof *bkeys);    /* the name blocks: at most one item a record */
+    bitems = sib_malloc_huge((nkeyed + 1) * sizeof *bitems);
     if (!s.poff || !s.precs || !s.seen || !bkeys || !bitems)
         goto oom;
     person_records(&s);
-    memset(s.seen, 0xff, (s.nkp ? s.nkp : 1) * sizeof *s.seen);
-    s.bsigs = malloc((s.nkp ? s.nkp : 1) * sizeof *s.bsigs);
+    memset(s.seen, 0xff, s.nkp * sizeof *s.seen);
+    s.bsigs = sib_malloc_huge(s.nkp * sizeof *s.bsigs);
     if (s.bsigs == NULL)
         goto oom;
     for (size_t p = 0; p < s.nkp; p++) {
@@ -992,7 +1008,7 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     bitems = NULL;
     if (renumber_by_birth(&s) != SIB_OK)
         goto oom;
-    s.name_sig = malloc((nb ? nb : 1) * sizeof *s.name_sig);
+    s.name_sig = sib_malloc_huge(nb * sizeof *s.name_sig);
     if (s.name_sig == NULL)
         goto oom;
     for (size_t k = 0; k < nb; k++) {     /* the items are persons in name order: fetch ahead */
@@ -1020,12 +1036,12 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     run_free_search(&s);
 
     /* 4. final numbering in order of first appearance */
-    final = malloc((s.nkp ? s.nkp : 1) * sizeof *final);
-    r->keys = malloc((s.nkp + nunres + 1) * sizeof *r->keys);
-    r->first = malloc((s.nkp + nunres + 1) * sizeof *r->first);
+    final = sib_malloc_huge(s.nkp * sizeof *final);
+    r->keys = sib_malloc_huge((s.nkp + nunres + 1) * sizeof *r->keys);
+    r->first = sib_malloc_huge((s.nkp + nunres + 1) * sizeof *r->first);
     if (!final || !r->keys || !r->first)
         goto oom;
-    memset(final, 0xff, (s.nkp ? s.nkp : 1) * sizeof *final);
+    memset(final, 0xff, s.nkp * sizeof *final);
     for (size_t i = 0; i < n; i++) {
         int32_t p = s.prov[i];
         counts[out[i].kind]++;

@@ -82,3 +82,50 @@ Test(unit_arena, strings_packed_blocks_aligned)
     cr_assert_str_eq(s2, "de");
     sib_arena_free(a);
 }
+
+/* The VmFlags line of the mapping holding address p in /proc/self/smaps
+ * ("" when not found). */
+static void vm_flags_of(const void *p, char *out, size_t cap)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    int in = 0;
+    out[0] = '\0';
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+            in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+        else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+            snprintf(out, cap, "%s", line + 8);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+Test(unit_arena, huge_hint_marks_large_arrays_only)
+{
+    size_t n = 16u << 20;
+    unsigned char *big = sib_malloc_huge(n), *small = sib_malloc_huge(64 << 10);
+    cr_assert_not_null(big);
+    cr_assert_not_null(small);
+    /* plain memory all through, edges included */
+    memset(big, 0x5a, n);
+    memset(small, 0xa5, 64 << 10);
+    cr_assert_eq(big[0] + big[n / 2] + big[n - 1], 3 * 0x5a);
+    sib_mem_huge(NULL, n);          /* ignored */
+    sib_mem_huge(small + 1, 100);   /* too small: ignored */
+    char flags[256];
+    FILE *thp = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (thp != NULL) {               /* a kernel with transparent huge pages */
+        fclose(thp);
+        vm_flags_of(big + n / 2, flags, sizeof flags);
+        cr_assert(strstr(flags, " hg") != NULL, "the middle of a 16 MiB array is marked for huge pages: %s", flags);
+        vm_flags_of(small, flags, sizeof flags);
+        cr_assert(strstr(flags, " hg") == NULL, "64 KiB is not: %s", flags);
+    }
+    free(big);
+    free(small);
+}
