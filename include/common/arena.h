@@ -26,8 +26,9 @@ void sib_arena_free(sib_arena *a);
  * first write and random reads into arrays of hundreds of MiB miss the TLB;
  * see docs/performance.md. Ignored below 4 MiB and wherever unsupported. */
 void sib_mem_huge(void *p, size_t n);
-/* malloc(n) with that hint; free() it as usual. */
+/* malloc(n) and calloc(n, size) with that hint; free() them as usual. */
 void *sib_malloc_huge(size_t n);
+void *sib_calloc_huge(size_t n, size_t size);
 
 /* 64-bit FNV-1a hash of n bytes; of a NUL-terminated string. */
 uint64_t sib_fnv1a(const void *p, size_t n);

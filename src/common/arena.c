@@ -195,6 +195,18 @@ void *sib_malloc_huge(size_t n)
     return p;
 }
 
+/* Not calloc and then the hint: calloc zeroes memory from the heap before
+ * the hint could reach it, which maps it in 4 KiB pages. */
+void *sib_calloc_huge(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = sib_malloc_huge(n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
 static uint64_t mix64(uint64_t x)
 {
     x ^= x >> 33;

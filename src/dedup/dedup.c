@@ -64,13 +64,12 @@ static int group_cmp(const void *x, const void *y, void *ud)
  * Every row's person is in 0..npersons-1 (checked by the caller). */
 static int order_rows(const sib_enrollment *enr, int32_t *idx, size_t n, size_t npersons)
 {
-    int32_t *off = sib_malloc_huge((npersons + 1) * sizeof *off), *tmp = sib_malloc_huge(n * sizeof *tmp);
+    int32_t *off = sib_calloc_huge(npersons + 1, sizeof *off), *tmp = sib_malloc_huge(n * sizeof *tmp);
     if (!off || !tmp) {
         free(off);
         free(tmp);
         return SIB_ERR;
     }
-    memset(off, 0, (npersons + 1) * sizeof *off);
     for (size_t i = 0; i < n; i++)
         off[enr[idx[i]].person + 1]++;
     for (size_t p = 0; p < npersons; p++)
@@ -279,11 +278,10 @@ int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *decease
         if (i == 0 || src->enr[idx[i]].person != src->enr[idx[i - 1]].person ||
             src->enr[idx[i]].scheme != src->enr[idx[i - 1]].scheme)
             ngroups++;
-    d->ps = sib_malloc_huge((ngroups ? ngroups : 1) * sizeof *d->ps);
+    d->ps = sib_calloc_huge(ngroups ? ngroups : 1, sizeof *d->ps);
     start = sib_malloc_huge((ngroups + 1) * sizeof *start);
     if (!d->ps || !start)
         goto oom;
-    memset(d->ps, 0, (ngroups ? ngroups : 1) * sizeof *d->ps);
     int32_t next_cluster = 0;
     for (size_t i = 0; i < nu;) {
         size_t j = i + 1;

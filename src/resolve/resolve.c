@@ -218,11 +218,10 @@ static int block_build(block_index *b, const int64_t *keys, const int32_t *items
         }
         bucket[i] = k;
     }
-    b->off = sib_malloc_huge(((size_t)b->nb + 1) * sizeof *b->off);
+    b->off = sib_calloc_huge((size_t)b->nb + 1, sizeof *b->off);
     b->items = sib_malloc_huge(n * sizeof *b->items);
     if (b->off == NULL || b->items == NULL)
         goto fail;
-    memset(b->off, 0, ((size_t)b->nb + 1) * sizeof *b->off);
     for (size_t i = 0; i < n; i++)
         b->off[bucket[i] + 1]++;
     for (int32_t k = 0; k < b->nb; k++)
@@ -918,12 +917,11 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
      * for n / 2 keys, the map is not rehashed on the way (keys phase 0.38
      * against 0.41-0.52 s at scale 1) */
     s.keymap = sib_i64map_new(n / 2 + 16);
-    s.norm = sib_malloc_huge(n * sizeof *s.norm);
+    s.norm = sib_calloc_huge(n, sizeof *s.norm);
     s.formmap = sib_i64map_new(1024);
     s.arena = sib_arena_new(1 << 20);
     if (!s.prov || !s.pkeys || !s.keymap || !s.norm || !s.formmap || !s.arena)
         goto oom;
-    memset(s.norm, 0, n * sizeof *s.norm);
 
     /* 1. keys, in batches: a batch's IDs are normalized and their map slots
      * prefetched first, then looked up in record order (persons are numbered

@@ -115,6 +115,12 @@ Test(unit_arena, huge_hint_marks_large_arrays_only)
     memset(big, 0x5a, n);
     memset(small, 0xa5, 64 << 10);
     cr_assert_eq(big[0] + big[n / 2] + big[n - 1], 3 * 0x5a);
+    unsigned char *z = sib_calloc_huge(n / 8, 8);
+    cr_assert_not_null(z);
+    for (size_t i = 0; i < n; i += 4093)
+        cr_assert_eq(z[i], 0, "calloc_huge zeroes");
+    free(z);
+    cr_assert_null(sib_calloc_huge(SIZE_MAX / 2, 4), "an overflowing size is refused");
     sib_mem_huge(NULL, n);          /* ignored */
     sib_mem_huge(small + 1, 100);   /* too small: ignored */
     char flags[256];
