@@ -100,6 +100,7 @@ typedef struct query {
     char norm[NAME_CAP], simp[NAME_CAP], pin[NAME_CAP];
     int has_forms;              /* 0 not yet computed, 1 ok, -1 ICU failed */
     char fid[40];               /* folded broken ID, "" when none */
+    uint64_t fid_hist;          /* id_hist(fid) */
     char birth[12];             /* YYYYMMDD or "" */
     char town[10];
     int64_t unit;               /* employer, 0 when none */
@@ -394,6 +395,52 @@ static void town9(const char *raw, char out[10])
     out[9] = '\0';
 }
 
+/* What the name-block scan reads of a person, in one word laid out in
+ * block order: its employer signature folded to 15 bits (bits 48..62) and
+ * the character histogram of its key (digits, X, anything else: 12 classes
+ * of 4 bits). NSIG_NOHIST: a count exceeds 15, no bound is claimed. Half
+ * the L1 distance of two histograms is a lower bound of the edit distance
+ * (a substitution moves 2, an insertion or deletion 1, a transposition 0). */
+#define NSIG_NOHIST (1ULL << 63)
+
+static uint64_t fold15(uint64_t sig)
+{
+    uint64_t f = 0;
+    for (; sig; sig &= sig - 1)
+        f |= 1ULL << (__builtin_ctzll(sig) % 15);
+    return f << 48;
+}
+
+static uint64_t id_hist(const char *id)
+{
+    int h[12] = {0};
+    uint64_t v = 0;
+    for (; *id; id++)
+        h[*id >= '0' && *id <= '9' ? *id - '0' : *id == 'X' ? 10 : 11]++;
+    for (int c = 0; c < 12; c++) {
+        if (h[c] > 15)
+            return NSIG_NOHIST;
+        v |= (uint64_t)h[c] << (4 * c);
+    }
+    return v;
+}
+
+static uint64_t name_sig(const bsig *g, const char *key)
+{
+    return fold15(g->units) | id_hist(key);
+}
+
+/* Edit distance of the two IDs > 2 (IDNUM level 4), proven by histograms. */
+static int id_far(uint64_t qh, uint64_t sig)
+{
+    if ((qh | sig) & NSIG_NOHIST)
+        return 0;
+    int d = 0;
+    for (int c = 0; c < 12; c++)
+        d += abs((int)((qh >> (4 * c)) & 15) - (int)((sig >> (4 * c)) & 15));
+    return d > 4;
+}
+
 /* Computes the simplified and pinyin forms of the query on first need;
  * returns 1, or -1 when ICU failed (those levels are then skipped). */
 static int query_forms(run_state *s, query *q)
@@ -418,8 +465,9 @@ static void score_person(run_state *s, query *q, int32_t p)
         lv[SIB_EV_BIRTH] = (uint8_t)sib_match_compare(m, SIB_EV_BIRTH, q->birth, kb, NULL);
     if (q->gender)
         lv[SIB_EV_GENDER] = q->gender == sib_idnum_gender(key) ? 1 : 2;
-    if (q->fid[0])
-        lv[SIB_EV_ID] = (uint8_t)sib_match_compare(m, SIB_EV_ID, q->fid, key, NULL);
+    if (q->fid[0])      /* most keys are proven far (level 4) by their characters alone */
+        lv[SIB_EV_ID] = id_far(q->fid_hist, id_hist(key))
+                            ? 4 : (uint8_t)sib_match_compare(m, SIB_EV_ID, q->fid, key, NULL);
     /* upper bound from the key alone: if even agreeing town, employer and an
      * exact name cannot reach review, the person's records are not read */
     {
@@ -652,52 +700,6 @@ static double best_level_weight(const sib_match_model *m, size_t f, int from)
     return best;
 }
 
-/* What the name-block scan reads of a person, in one word laid out in
- * block order: its employer signature folded to 15 bits (bits 48..62) and
- * the character histogram of its key (digits, X, anything else: 12 classes
- * of 4 bits). NSIG_NOHIST: a count exceeds 15, no bound is claimed. Half
- * the L1 distance of two histograms is a lower bound of the edit distance
- * (a substitution moves 2, an insertion or deletion 1, a transposition 0). */
-#define NSIG_NOHIST (1ULL << 63)
-
-static uint64_t fold15(uint64_t sig)
-{
-    uint64_t f = 0;
-    for (; sig; sig &= sig - 1)
-        f |= 1ULL << (__builtin_ctzll(sig) % 15);
-    return f << 48;
-}
-
-static uint64_t id_hist(const char *id)
-{
-    int h[12] = {0};
-    uint64_t v = 0;
-    for (; *id; id++)
-        h[*id >= '0' && *id <= '9' ? *id - '0' : *id == 'X' ? 10 : 11]++;
-    for (int c = 0; c < 12; c++) {
-        if (h[c] > 15)
-            return NSIG_NOHIST;
-        v |= (uint64_t)h[c] << (4 * c);
-    }
-    return v;
-}
-
-static uint64_t name_sig(const bsig *g, const char *key)
-{
-    return fold15(g->units) | id_hist(key);
-}
-
-/* Edit distance of the two IDs > 2 (IDNUM level 4), proven by histograms. */
-static int id_far(uint64_t qh, uint64_t sig)
-{
-    if ((qh | sig) & NSIG_NOHIST)
-        return 0;
-    int d = 0;
-    for (int c = 0; c < 12; c++)
-        d += abs((int)((qh >> (4 * c)) & 15) - (int)((sig >> (4 * c)) & 15));
-    return d > 4;
-}
-
 /* Scans the exact-name block. A person found only there was not met by the
  * birth-date scan (so its birth date is not the query's) nor by the one-edit
  * ID lookup, which bounds its birth and ID levels; everything else is taken
@@ -721,7 +723,7 @@ static void scan_name(run_state *s, query *q, int32_t qid, int bd)
         size_t n = strlen(q->fid);
         id_best = best_level_weight(m, SIB_EV_ID, n >= 17 && n <= 19 ? 3 : 1);
         id_far_w = sib_match_level_weight(m, SIB_EV_ID, 4);
-        qh = id_hist(q->fid);
+        qh = q->fid_hist;
     }
     const double floor = s->r->floor;
     if (base + unit_w + id_best < floor)
@@ -763,6 +765,7 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
     size_t ncp = sib_idnum_fold(rec->id_number, q.fid, sizeof q.fid);
     if (ncp != strlen(q.fid) || ncp < 8)
         q.fid[0] = '\0';                /* non-ASCII or too short to compare */
+    q.fid_hist = id_hist(q.fid);
     int bd = rec->birth_date;
     if (bd <= 0 && strlen(q.fid) == 18) {
         int v = atoi((char[9]){q.fid[6], q.fid[7], q.fid[8], q.fid[9], q.fid[10], q.fid[11],

@@ -135,6 +135,33 @@ Test(unit_resolve, typo_and_transposition_link_probably)
     sib_resolver_free(r);
 }
 
+/* The ID level of a broken ID two substitutions away from the key, and of
+ * one sharing few characters with it: the second is proven far by the
+ * digits' counts alone, the first must still reach the edit distance. */
+Test(unit_resolve, id_levels_two_edits_and_far)
+{
+    char key[19], two[19];
+    background();
+    make_key(key, "350581", 19681120, 517);
+    memcpy(two, key, 19);
+    two[2] = two[2] == '9' ? '1' : (char)(two[2] + 1);
+    two[12] = two[12] == '9' ? '1' : (char)(two[12] + 1);
+    size_t a = add(key, "欧阳明华", "1", 19681120, "350581103", 11);
+    size_t b = add(two, "欧阳明华", "1", 19681120, "350581103", 11);
+    size_t c = add("440300777777777777", "欧阳明华", "1", 19681120, "350581103", 11);
+    sib_resolver *r = run(out);
+    cr_assert_neq(out[b].id_status, SIB_ID_VALID);
+    cr_assert_neq(out[c].id_status, SIB_ID_VALID);
+    char buf[128];
+    sib_resolver_evidence_text(out[b].evidence, buf, sizeof buf);
+    cr_assert(strstr(buf, "id=two_edit") != NULL, "%s", buf);
+    cr_assert_eq(out[b].kind, SIB_LINK_PROBABLE);
+    cr_assert_eq(out[b].person, out[a].person);
+    sib_resolver_evidence_text(out[c].evidence, buf, sizeof buf);
+    cr_assert(strstr(buf, "id=different") != NULL && strstr(buf, "name=exact") != NULL, "%s", buf);
+    sib_resolver_free(r);
+}
+
 Test(unit_resolve, missing_id_needs_more_than_name_and_birth)
 {
     char key[19];
