@@ -403,6 +403,10 @@ static void town9(const char *raw, char out[10])
  * (a substitution moves 2, an insertion or deletion 1, a transposition 0). */
 #define NSIG_NOHIST (1ULL << 63)
 
+/* The ID field's last level, "different": more than two edits apart
+ * (sib_match_compare, SIB_CMP_IDNUM). */
+#define ID_LEVEL_FAR 4
+
 static uint64_t fold15(uint64_t sig)
 {
     uint64_t f = 0;
@@ -430,7 +434,7 @@ static uint64_t name_sig(const bsig *g, const char *key)
     return fold15(g->units) | id_hist(key);
 }
 
-/* Edit distance of the two IDs > 2 (IDNUM level 4), proven by histograms. */
+/* Edit distance of the two IDs > 2 (ID_LEVEL_FAR), proven by histograms. */
 static int id_far(uint64_t qh, uint64_t sig)
 {
     if ((qh | sig) & NSIG_NOHIST)
@@ -465,9 +469,9 @@ static void score_person(run_state *s, query *q, int32_t p)
         lv[SIB_EV_BIRTH] = (uint8_t)sib_match_compare(m, SIB_EV_BIRTH, q->birth, kb, NULL);
     if (q->gender)
         lv[SIB_EV_GENDER] = q->gender == sib_idnum_gender(key) ? 1 : 2;
-    if (q->fid[0])      /* most keys are proven far (level 4) by their characters alone */
+    if (q->fid[0])      /* most keys are proven far by their characters alone */
         lv[SIB_EV_ID] = id_far(q->fid_hist, id_hist(key))
-                            ? 4 : (uint8_t)sib_match_compare(m, SIB_EV_ID, q->fid, key, NULL);
+                            ? ID_LEVEL_FAR : (uint8_t)sib_match_compare(m, SIB_EV_ID, q->fid, key, NULL);
     /* upper bound from the key alone: if even agreeing town, employer and an
      * exact name cannot reach review, the person's records are not read */
     {
@@ -600,7 +604,7 @@ static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
                    sib_match_level_weight(m, SIB_EV_NAME, SIB_NAME_SIMPLIFIED);
     int fid18 = strlen(q->fid) == 18;
     if (fid18)
-        bound += sib_match_level_weight(m, SIB_EV_ID, 4);
+        bound += sib_match_level_weight(m, SIB_EV_ID, ID_LEVEL_FAR);
     int all = bound >= s->r->floor;
     /* the block's persons are consecutive (renumber_by_birth): in order */
     for (int32_t k = 0; k < cnt; k++) {
@@ -645,7 +649,8 @@ static void id_neighbours(run_state *s, query *q, int32_t qid)
         for (int i = 0; i < 18; i++) {
             memcpy(v, f, 19);
             if (i == 17) {
-                v[17] = sib_idnum_check_char(v) ? sib_idnum_check_char(v) : 'Z';
+                char c = sib_idnum_check_char(v);
+                v[17] = c ? c : 'Z';
                 try_key(s, &b, v);
                 continue;
             }
@@ -722,7 +727,7 @@ static void scan_name(run_state *s, query *q, int32_t qid, int bd)
     if (q->fid[0]) {
         size_t n = strlen(q->fid);
         id_best = best_level_weight(m, SIB_EV_ID, n >= 17 && n <= 19 ? 3 : 1);
-        id_far_w = sib_match_level_weight(m, SIB_EV_ID, 4);
+        id_far_w = sib_match_level_weight(m, SIB_EV_ID, ID_LEVEL_FAR);
         qh = q->fid_hist;
     }
     const double floor = s->r->floor;
