@@ -56,6 +56,14 @@ sib_id_status sib_idnum_normalize(const char *raw, int as_of, int record_birth,
  * first17 holds a non-digit. */
 char sib_idnum_check_char(const char *first17);
 
+/* The digit that, put at position pos (0..16) of an 18-character ID, makes
+ * id[17] its check character: '0'..'9', or 0 when no digit does or another
+ * of the first 17 characters is not a digit. There is one such digit at
+ * most (every weight is invertible modulo 11), so the one-substitution
+ * variants of a broken ID that pass the check are found without trying
+ * nine digits at each position. */
+char sib_idnum_check_digit_at(const char *id, int pos);
+
 /* 1 when y*10000+m*100+d is a day of the Gregorian calendar. */
 int sib_idnum_date_exists(int yyyymmdd);
 

@@ -42,6 +42,26 @@ char sib_idnum_check_char(const char *first17)
     return id_check[s % 11];
 }
 
+char sib_idnum_check_digit_at(const char *id, int pos)
+{
+    static const int inverse[11] = {0, 1, 6, 4, 3, 9, 2, 8, 7, 5, 10};     /* x * inverse[x] = 1 mod 11 */
+    const char *c = memchr(id_check, id[17], sizeof id_check);
+    int s = 0;
+    if (pos < 0 || pos > 16 || id[17] == '\0' || c == NULL)
+        return 0;
+    for (int i = 0; i < 17; i++) {
+        if (i == pos)
+            continue;
+        if (id[i] < '0' || id[i] > '9')
+            return 0;
+        s += (id[i] - '0') * id_weights[i];
+    }
+    /* d * weight = (index of the check character) - s, modulo 11 */
+    int r = ((int)(c - id_check) - s % 11 + 11) % 11;
+    int d = r * inverse[id_weights[pos] % 11] % 11;
+    return d <= 9 ? (char)('0' + d) : 0;
+}
+
 /* Days in month m of year y (Gregorian). */
 static int month_days(int y, int m)
 {

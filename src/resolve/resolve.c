@@ -65,8 +65,9 @@ typedef struct block_index {
 } block_index;
 
 /* What the candidate search needs of a person without touching its
- * records: 64-bit signatures of its names and employers (one bit per value
- * hash: a missing bit proves the value absent). Per person. */
+ * records: 64-bit signatures of its names and employers (sig_bits: two
+ * bits per value, a Bloom filter; a missing bit proves the value absent).
+ * Per person. */
 typedef struct bsig {
     uint64_t names, units;
 } bsig;
@@ -104,7 +105,7 @@ typedef struct query {
     char birth[12];             /* YYYYMMDD or "" */
     char town[10];
     int64_t unit;               /* employer, 0 when none */
-    uint64_t name_bit, unit_bit;    /* signature bits of norm and unit (0 when none) */
+    uint64_t name_bits, unit_bits;  /* signature bits of norm and unit (0 when none) */
     int gender;                 /* 1, 2 or 0 */
     double tf_name;             /* share of persons with this name (>= 1/N) */
     int32_t best, second_p;
@@ -407,6 +408,22 @@ static void town9(const char *raw, char out[10])
  * (sib_match_compare, SIB_CMP_IDNUM). */
 #define ID_LEVEL_FAR 4
 
+/* The two bits of a 64-bit signature for a value's hash. Two bits rather
+ * than one: a person with one name shows a name it does not have 1 time in
+ * 1,000 instead of 1 in 64, and every false show costs a scoring that reads
+ * the person's records. */
+static uint64_t sig_bits(uint64_t h)
+{
+    h *= 0x9E3779B97F4A7C15ULL;
+    return 1ULL << (h >> 58) | 1ULL << ((h >> 52) & 63);
+}
+
+/* 1 when the signature may hold the value of these bits (0 bits: no value). */
+static int sig_holds(uint64_t sig, uint64_t bits)
+{
+    return bits && (sig & bits) == bits;
+}
+
 static uint64_t fold15(uint64_t sig)
 {
     uint64_t f = 0;
@@ -486,9 +503,9 @@ static void score_person(run_state *s, query *q, int32_t p)
         const bsig *g = &s->bsigs[p];
         if (q->town[0])
             ub += sib_match_level_weight(m, SIB_EV_TOWN, 1);
-        if (q->unit && (g->units & q->unit_bit))
+        if (sig_holds(g->units, q->unit_bits))
             ub += sib_match_level_weight(m, SIB_EV_UNIT, 1);
-        if (q->norm[0] && (g->names & q->name_bit)) {
+        if (sig_holds(g->names, q->name_bits)) {
             sib_match_get(m, SIB_EV_NAME, 1, &mm, &uu);
             ub += log2(mm / q->tf_name);
         } else if (q->norm[0]) {
@@ -560,20 +577,43 @@ static void score_person(run_state *s, query *q, int32_t p)
     }
 }
 
-/* One bit of a 64-bit signature for a hash. */
-static uint64_t sig_bit(uint64_t h)
+/* 1 when a key and an 18-character folded ID are at most two edits apart
+ * (the ID field's levels short of "different"), among keys that differ
+ * from it in at most 4 of the first 17 characters. A common prefix and
+ * suffix change no edit distance, so only what lies between the first and
+ * the last difference counts: in a birth-date block that is mostly the
+ * three sequence digits and the check character. Half the L1 distance of
+ * the two stretches' character counts (characters folded to 16 classes,
+ * which can only lower it) bounds their edit distance from below, and
+ * settles most of them before the edit distance is computed. */
+static int key_within_two(const char *key, const char *fid)
 {
-    return 1ULL << (h >> 58);
-}
-
-/* Number of differing positions among the first 17 characters of a key
- * and an 18-character folded ID, stopping above 4. */
-static int key_hamming(const char *key, const char *fid)
-{
-    int d = 0;
-    for (int i = 0; i < 17 && d <= 4; i++)
-        d += key[i] != fid[i];
-    return d;
+    int f = -1, l = -1, h17 = 0;
+    for (int i = 0; i < 18; i++)
+        if (key[i] != fid[i]) {
+            if (f < 0)
+                f = i;
+            l = i;
+            h17 += i < 17;
+        }
+    if (h17 > 4)
+        return 0;
+    if (f < 0 || l - f < 2)     /* two differing characters at most */
+        return 1;
+    int h[16] = {0}, d = 0;
+    for (int i = f; i <= l; i++) {
+        h[key[i] & 15]++;
+        h[fid[i] & 15]--;
+    }
+    for (int c = 0; c < 16; c++)
+        d += abs(h[c]);
+    if (d > 4)
+        return 0;
+    char a[19], b[19];
+    memcpy(a, key + f, (size_t)(l - f + 1));
+    memcpy(b, fid + f, (size_t)(l - f + 1));
+    a[l - f + 1] = b[l - f + 1] = '\0';
+    return sib_name_edit_distance(a, b, 2) <= 2;
 }
 
 /* Scores p unless this query has seen it already. */
@@ -587,9 +627,9 @@ static void consider(run_state *s, query *q, int32_t qid, int32_t p)
 
 /* Scans the birth-date block of the query. A person is scored only when it
  * can reach the review threshold: its name or employer signature holds the
- * query's, its key is within 4 characters of the broken ID, or the best
- * weight possible without those (birth exact, gender, town, a simplified
- * name) reaches review. */
+ * query's, its key is within two edits of the broken ID (key_within_two),
+ * or the best weight possible without those (birth exact, gender, town, a
+ * simplified name, an ID more than two edits away) reaches review. */
 static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
 {
     const sib_match_model *m = s->r->model;
@@ -609,8 +649,8 @@ static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
     /* the block's persons are consecutive (renumber_by_birth): in order */
     for (int32_t k = 0; k < cnt; k++) {
         const bsig *g = &s->bsigs[it[k]];
-        if (all || (g->names & q->name_bit) || (g->units & q->unit_bit) ||
-            (fid18 && key_hamming(s->pkeys[it[k]], q->fid) <= 4))
+        if (all || sig_holds(g->names, q->name_bits) || sig_holds(g->units, q->unit_bits) ||
+            (fid18 && key_within_two(s->pkeys[it[k]], q->fid)))
             consider(s, q, qid, it[k]);
     }
 }
@@ -651,15 +691,14 @@ static void id_neighbours(run_state *s, query *q, int32_t qid)
             if (i == 17) {
                 char c = sib_idnum_check_char(v);
                 v[17] = c ? c : 'Z';
-                try_key(s, &b, v);
-                continue;
-            }
-            for (char d = '0'; d <= '9'; d++) {
-                if (d == f[i])
+            } else {
+                /* of the nine other digits, only this one can pass the check */
+                char d = sib_idnum_check_digit_at(f, i);
+                if (d == 0 || d == f[i])
                     continue;
                 v[i] = d;
-                try_key(s, &b, v);
             }
+            try_key(s, &b, v);
         }
         for (int i = 0; i < 17; i++) {
             memcpy(v, f, 19);
@@ -738,9 +777,9 @@ static void scan_name(run_state *s, query *q, int32_t qid, int bd)
     if (cnt == 0)
         return;
     const uint64_t *sig = s->name_sig + (it - s->names.items);     /* read in order */
-    uint64_t unit_bit = fold15(q->unit_bit);
+    uint64_t unit_bits = fold15(q->unit_bits);
     for (int32_t k = 0; k < cnt; k++) {
-        double ub = base + ((sig[k] & unit_bit) ? unit_w : 0.0);
+        double ub = base + (sig_holds(sig[k], unit_bits) ? unit_w : 0.0);
         if (ub + id_best < floor)
             continue;
         if (ub + id_far_w < floor && id_far(qh, sig[k]))
@@ -784,8 +823,8 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
         bd = 0;
     q.gender = parse_gender(rec->gender);
     q.unit = rec->unit_id;
-    q.name_bit = q.norm[0] ? sig_bit(sib_fnv1a_str(q.norm)) : 0;
-    q.unit_bit = q.unit ? sig_bit((uint64_t)q.unit * 0x9E3779B97F4A7C15ULL) : 0;
+    q.name_bits = q.norm[0] ? sig_bits(sib_fnv1a_str(q.norm)) : 0;
+    q.unit_bits = q.unit ? sig_bits((uint64_t)q.unit) : 0;
     town9(rec->town_code, q.town);
 
     if (q.fid[0])
@@ -988,9 +1027,9 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
         g->names = g->units = 0;
         for (int32_t j = s.poff[p]; j < s.poff[p + 1]; j++) {
             int64_t unit = rec_at(&s, (size_t)s.precs[j]).unit_id;
-            g->names |= sig_bit(sib_fnv1a_str(rec_norm(&s, (size_t)s.precs[j])));
+            g->names |= sig_bits(sib_fnv1a_str(rec_norm(&s, (size_t)s.precs[j])));
             if (unit)
-                g->units |= sig_bit((uint64_t)unit * 0x9E3779B97F4A7C15ULL);
+                g->units |= sig_bits((uint64_t)unit);
         }
     }
     /* names: each distinct normalised name of a person once */

@@ -158,3 +158,33 @@ Test(unit_idnum, long_input_is_length)
     memcpy(big, "\xef\xbc\x91", 3);
     cr_assert_eq(sib_idnum_normalize(big, ASOF, 0, key, NULL), SIB_ID_LENGTH);
 }
+
+/* Against trying every digit: for each position of a set of IDs (valid,
+ * a wrong check character, an X check), the one digit found is the only
+ * one of '0'..'9' that makes the check pass there. */
+Test(unit_idnum, check_digit_at_is_the_only_passing_digit)
+{
+    const char *ids[] = {"11010519491231002X", "110105194912310021", "350581199001011234",
+                         "35058119900101123X", "000000000000000000", "999999999999999999"};
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++)
+        for (int pos = 0; pos < 17; pos++) {
+            char found = 0, v[19];
+            int passing = 0;
+            memcpy(v, ids[k], 19);
+            for (char d = '0'; d <= '9'; d++) {
+                v[pos] = d;
+                if (sib_idnum_check_char(v) == ids[k][17]) {
+                    found = d;
+                    passing++;
+                }
+            }
+            cr_assert_leq(passing, 1);
+            cr_assert_eq(sib_idnum_check_digit_at(ids[k], pos), found, "%s at %d", ids[k], pos);
+        }
+    /* another non-digit among the first 17, no check character, a bad position */
+    cr_assert_eq(sib_idnum_check_digit_at("1101051949123X002X", 3), 0);
+    cr_assert_eq(sib_idnum_check_digit_at("11010519491231002Y", 3), 0);
+    cr_assert_eq(sib_idnum_check_digit_at("11010519491231002X", 17), 0);
+    /* the non-digit at the position itself is replaced */
+    cr_assert_eq(sib_idnum_check_digit_at("1101051949123X002X", 13), '1');
+}

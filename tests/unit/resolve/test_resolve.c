@@ -12,7 +12,7 @@
 #include "resolve/resolve.h"
 
 #define NBG 3000
-#define MAXR (NBG + 64)
+#define MAXR (NBG + 512)
 
 typedef struct fixture {
     sib_person_rec recs[MAXR];
@@ -159,6 +159,46 @@ Test(unit_resolve, id_levels_two_edits_and_far)
     cr_assert_eq(out[b].person, out[a].person);
     sib_resolver_evidence_text(out[c].evidence, buf, sizeof buf);
     cr_assert(strstr(buf, "id=different") != NULL && strstr(buf, "name=exact") != NULL, "%s", buf);
+    sib_resolver_free(r);
+}
+
+/* Broken IDs two edits from a key (a transposition and a substitution,
+ * two substitutions), under a homophone name and another employer, in a
+ * birth-date block of 400 persons (too many to score them all): only the
+ * block's two-edit test (key_within_two) meets the person. */
+Test(unit_resolve, two_edit_id_found_in_birth_block_without_name)
+{
+    static const char *giv[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+                                "甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"};
+    char key[19], two[19], subs[19];
+    background();
+    for (int k = 0; k < 400; k++) {         /* born the same day, far in ID and name */
+        char kk[19], name[32];
+        make_key(kk, "440300", 19700303, k);
+        snprintf(name, sizeof name, "郑%s%s", giv[k % 20], giv[k / 20]);
+        add(kk, name, "2", 19700303, "350581104", 2000 + k);
+    }
+    make_key(key, "350581", 19700303, 517);                 /* ...517 */
+    memcpy(two, key, 19);
+    two[14] = '1';
+    two[15] = '5';                                          /* ...157 */
+    two[16] = '9';                                          /* ...159 */
+    memcpy(subs, key, 19);
+    subs[14] = '6';
+    subs[16] = '8';                                         /* ...618 */
+    size_t a = add(key, "欧阳明华", "1", 19700303, "350581103", 11);
+    size_t q[2] = { add(two, "欧阳名华", "1", 19700303, "350581103", 12),    /* a homophone */
+                    add(subs, "欧阳名华", "1", 19700303, "350581103", 13) };
+    sib_resolver *r = run(out);
+    for (int i = 0; i < 2; i++) {
+        size_t b = q[i];
+        char buf[128];
+        cr_assert_neq(out[b].id_status, SIB_ID_VALID, "%s", fx.ids[b]);
+        sib_resolver_evidence_text(out[b].evidence, buf, sizeof buf);
+        cr_assert(strstr(buf, "id=two_edit") != NULL && strstr(buf, "name=pinyin") != NULL, "%s: [%s]",
+                  fx.ids[b], buf);
+        cr_assert(out[b].kind == SIB_LINK_PROBABLE ? out[b].person == out[a].person : sib_resolver_nreview(r) == 2);
+    }
     sib_resolver_free(r);
 }
 
