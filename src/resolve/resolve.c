@@ -396,14 +396,6 @@ static void town9(const char *raw, char out[10])
     out[9] = '\0';
 }
 
-/* What the name-block scan reads of a person, in one word laid out in
- * block order: its employer signature folded to 15 bits (bits 48..62) and
- * the character histogram of its key (digits, X, anything else: 12 classes
- * of 4 bits). NSIG_NOHIST: a count exceeds 15, no bound is claimed. Half
- * the L1 distance of two histograms is a lower bound of the edit distance
- * (a substitution moves 2, an insertion or deletion 1, a transposition 0). */
-#define NSIG_NOHIST (1ULL << 63)
-
 /* The ID field's last level, "different": more than two edits apart
  * (sib_match_compare, SIB_CMP_IDNUM). */
 #define ID_LEVEL_FAR 4
@@ -423,6 +415,14 @@ static int sig_holds(uint64_t sig, uint64_t bits)
 {
     return bits && (sig & bits) == bits;
 }
+
+/* What the name-block scan reads of a person, in one word laid out in
+ * block order: its employer signature folded to 15 bits (bits 48..62) and
+ * the character histogram of its key (digits, X, anything else: 12 classes
+ * of 4 bits). NSIG_NOHIST: a count exceeds 15, no bound is claimed. Half
+ * the L1 distance of two histograms is a lower bound of the edit distance
+ * (a substitution moves 2, an insertion or deletion 1, a transposition 0). */
+#define NSIG_NOHIST (1ULL << 63)
 
 static uint64_t fold15(uint64_t sig)
 {
@@ -451,7 +451,8 @@ static uint64_t name_sig(const bsig *g, const char *key)
     return fold15(g->units) | id_hist(key);
 }
 
-/* Edit distance of the two IDs > 2 (ID_LEVEL_FAR), proven by histograms. */
+/* Edit distance of two IDs, or of two stretches of them, > 2 (ID_LEVEL_FAR),
+ * proven by their histograms. */
 static int id_far(uint64_t qh, uint64_t sig)
 {
     if ((qh | sig) & NSIG_NOHIST)
@@ -582,10 +583,8 @@ static void score_person(run_state *s, query *q, int32_t p)
  * from it in at most 4 of the first 17 characters. A common prefix and
  * suffix change no edit distance, so only what lies between the first and
  * the last difference counts: in a birth-date block that is mostly the
- * three sequence digits and the check character. Half the L1 distance of
- * the two stretches' character counts (characters folded to 16 classes,
- * which can only lower it) bounds their edit distance from below, and
- * settles most of them before the edit distance is computed. */
+ * three sequence digits and the check character. The stretches' character
+ * counts (id_far) settle most of them before the edit distance. */
 static int key_within_two(const char *key, const char *fid)
 {
     int f = -1, l = -1, h17 = 0;
@@ -600,20 +599,11 @@ static int key_within_two(const char *key, const char *fid)
         return 0;
     if (f < 0 || l - f < 2)     /* two differing characters at most */
         return 1;
-    int h[16] = {0}, d = 0;
-    for (int i = f; i <= l; i++) {
-        h[key[i] & 15]++;
-        h[fid[i] & 15]--;
-    }
-    for (int c = 0; c < 16; c++)
-        d += abs(h[c]);
-    if (d > 4)
-        return 0;
     char a[19], b[19];
     memcpy(a, key + f, (size_t)(l - f + 1));
     memcpy(b, fid + f, (size_t)(l - f + 1));
     a[l - f + 1] = b[l - f + 1] = '\0';
-    return sib_name_edit_distance(a, b, 2) <= 2;
+    return !id_far(id_hist(a), id_hist(b)) && sib_name_edit_distance(a, b, 2) <= 2;
 }
 
 /* Scores p unless this query has seen it already. */
