@@ -29,6 +29,13 @@ void sib_mem_huge(void *p, size_t n);
 /* malloc(n) and calloc(n, size) with that hint; free() them as usual. */
 void *sib_malloc_huge(size_t n);
 void *sib_calloc_huge(size_t n, size_t size);
+/* From this call on, memory the process frees stays mapped and is reused by
+ * its next allocations instead of going back to the system (glibc: no mmap
+ * for large blocks, no trimming, one arena for every thread). Call it before
+ * the threads start. On this class of machine the first write to a page
+ * costs more than the page's later use, so the stages after resolution
+ * reuse the pages it freed; the process's size then stays at its peak. */
+void sib_mem_keep_freed(void);
 
 /* 64-bit FNV-1a hash of n bytes; of a NUL-terminated string. */
 uint64_t sib_fnv1a(const void *p, size_t n);

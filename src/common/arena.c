@@ -2,6 +2,8 @@
 #include "common/arena.h"
 #include "common/error.h"
 
+#include <limits.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -205,6 +207,15 @@ void *sib_calloc_huge(size_t n, size_t size)
     if (p)
         memset(p, 0, n * size);
     return p;
+}
+
+void sib_mem_keep_freed(void)
+{
+#ifdef M_MMAP_MAX
+    (void)mallopt(M_ARENA_MAX, 1);
+    (void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
+    (void)mallopt(M_MMAP_MAX, 0);
+#endif
 }
 
 static uint64_t mix64(uint64_t x)

@@ -467,6 +467,10 @@ static int compute(run_ctx *c, sib_error *err)
     long rss, peak;
     memory_mib(&rss, &peak);
     sib_log_info("read", "rolls_seconds=%.2f rss_mib=%ld", now_s() - t0, rss);
+    /* The rolls' arrays grew by doubling, which moves pages without touching
+     * them only while large blocks are mapped on their own; from here on
+     * what a stage frees is kept for the next (docs/performance.md). */
+    sib_mem_keep_freed();
     resolve_job job = { .c = c };
     pthread_t thread;
     int threaded = pthread_create(&thread, NULL, resolve_main, &job) == 0;

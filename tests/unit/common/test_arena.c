@@ -1,7 +1,9 @@
-/* Unit tests: common/arena — string pool and int64 map. */
+/* Unit tests: common/arena — string pool, int64 map and the memory hints. */
 #include <criterion/criterion.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/arena.h"
@@ -134,4 +136,28 @@ Test(unit_arena, huge_hint_marks_large_arrays_only)
     }
     free(big);
     free(small);
+}
+
+Test(unit_arena, freed_memory_is_kept_for_the_next_allocation)
+{
+#ifdef __SANITIZE_ADDRESS__
+    cr_skip_test("the sanitizers' allocator does not follow mallopt");
+#else
+    size_t n = 64u << 20;
+    unsigned char *a = malloc(n);
+    cr_assert_not_null(a);
+    cr_assert_geq(mallinfo2().hblkhd, n, "before the call a large block is mapped on its own");
+    free(a);
+    sib_mem_keep_freed();
+    unsigned char *b = malloc(n);
+    cr_assert_not_null(b);
+    memset(b, 1, n);
+    cr_assert_eq(mallinfo2().hblkhd, 0, "after it, no block is mapped on its own");
+    free(b);
+    struct mallinfo2 m = mallinfo2();
+    cr_assert_geq(m.fordblks, n, "the freed 64 MiB stay in the process (%zu bytes free)", m.fordblks);
+    unsigned char *c = malloc(n);
+    cr_assert_eq(c, b, "and the next allocation of that size takes them");
+    free(c);
+#endif
 }
