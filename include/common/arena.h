@@ -29,6 +29,11 @@ void sib_mem_huge(void *p, size_t n);
 /* malloc(n) and calloc(n, size) with that hint; free() them as usual. */
 void *sib_malloc_huge(size_t n);
 void *sib_calloc_huge(size_t n, size_t size);
+/* Appends a zeroed element to *arr (n elements, capacity *cap), doubling
+ * the capacity when full (from 65,536 elements); the capacity beyond n is
+ * not touched, so a large array costs address space there, not memory.
+ * NULL when out of memory (the array is left as it was). */
+void *sib_append(void **arr, size_t *cap, size_t *n, size_t elem);
 /* From this call on, memory the process frees stays mapped and is reused by
  * its next allocations instead of going back to the system (glibc: no mmap
  * for large blocks, no trimming, one arena for every thread). Call it before

@@ -56,6 +56,11 @@ int sib_db_copy_out(sib_db *db, const char *copy_sql, sib_db_row_fn row, void *u
  * a field that is \N becomes NULL. Returns the number of fields (at most max),
  * or -1 when the line has more than max fields. */
 int sib_copy_split(char *line, char **fields, int max);
+/* Numbers of COPY text fields. sib_parse_long: a whole decimal number, *ok 0
+ * when NULL or anything else. sib_parse_cents: "-123.45" as cents (two
+ * decimals read, further ones ignored), 0 for NULL. */
+long sib_parse_long(const char *s, int *ok);
+int64_t sib_parse_cents(const char *s);
 
 /* A growing text buffer (COPY rows, SQL, pages). An append that fails (out
  * of memory, or a format error of sib_buf_printf) returns SIB_ERR and also

@@ -26,6 +26,9 @@ void sib_log_write(enum sib_log_level level, const char *stage, const char *fmt,
 int sib_log_parse_level(const char *s, enum sib_log_level *out);
 int sib_log_parse_format(const char *s, enum sib_log_format *out);
 
+/* Seconds on the monotonic clock, for the stages' timings. */
+double sib_seconds(void);
+
 #define sib_log_debug(stage, ...) do { if (sib_log_enabled(SIB_LOG_DEBUG)) sib_log_write(SIB_LOG_DEBUG, stage, __VA_ARGS__); } while (0)
 #define sib_log_info(stage, ...)  do { if (sib_log_enabled(SIB_LOG_INFO))  sib_log_write(SIB_LOG_INFO,  stage, __VA_ARGS__); } while (0)
 #define sib_log_warn(stage, ...)  do { if (sib_log_enabled(SIB_LOG_WARN))  sib_log_write(SIB_LOG_WARN,  stage, __VA_ARGS__); } while (0)

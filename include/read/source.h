@@ -2,8 +2,9 @@
  * source.h — the read stage: si_src in memory, read inside one consistent
  * snapshot (REPEATABLE READ, READ ONLY), with every row classified per
  * definitions.md §1 (usable, rejected with a reason, out of scope, not yet
- * started) and contributions folded into per-enrollment aggregates while
- * they stream, so memory does not grow with contribution rows.
+ * started). This header holds the source and its rolls (employers,
+ * enrollments, population); read/contrib.h streams the contributions into
+ * the enrollments' aggregates, read/months.h keeps their paid months.
  *
  *   sib_source *src = sib_source_open(db, as_of, &stop_flag, &err);
  *   sib_source_read_contributions(src, db, dsn, &(sib_read_opts){ 1, 4096 }, &stop_flag, &err);
@@ -20,6 +21,7 @@
 
 #include "common/db.h"
 #include "common/error.h"
+#include "read/months.h"
 
 /* How a row takes part in the run. */
 enum sib_row_state {
@@ -38,16 +40,6 @@ enum sib_reject_reason {
     SIB_REJ_COUNT
 };
 const char *sib_reject_reason_name(int reason);
-
-/* Paid months of one enrollment (or a union of several): a 128-month window
- * ending at the as-of month, plus a sorted list of older months (allocated
- * only for the few enrollments with such a long history). */
-typedef struct sib_months {
-    uint64_t win[2];        /* bit k: month (A - k) */
-    struct sib_old_months *old;     /* NULL when none */
-} sib_months;
-
-#define SIB_MONTHS_WINDOW 128
 
 typedef struct sib_employer {
     int64_t unit_id;
@@ -122,28 +114,6 @@ enum { SIB_TABLE_ENROLLMENT = 0, SIB_TABLE_CONTRIBUTION = 1, SIB_TABLE_POPULATIO
  * per §1) and the population base. `stop` is polled: non-zero stops the read
  * with an error. */
 sib_source *sib_source_open(sib_db *db, int as_of, volatile sig_atomic_t *stop, sib_error *err);
-/* How the contributions are read (the configuration's read_* keys). */
-typedef struct sib_read_opts {
-    int streams;            /* 1, or 2 parallel streams over a large table */
-    long recent_rows;       /* first rows of (enrollment, period) pairs a stream remembers, so
-                             * that a repeated row is settled without reading its pair again
-                             * (rounded up to a power of two; 0: every repeated pair is read again) */
-} sib_read_opts;
-
-/* Streams the contributions of the same snapshot into the enrollments'
- * aggregates and settles the repeats. It writes only the enrollments'
- * last_paid, sum12 and paid months, so the resolve stage may run at the same time on
- * another thread. With streams = 2 a large table is read in two parallel
- * streams, the second on a connection of its own (dsn) importing the snapshot. */
-int sib_source_read_contributions(sib_source *src, sib_db *db, const char *dsn, const sib_read_opts *opts,
-                                  volatile sig_atomic_t *stop, sib_error *err);
-/* Kept contribution amounts (employer + personal, cents) of the given
- * enrollments for the given months, after the repeat rule, read again inside
- * the same snapshot: calls fn(enr_index, month_yyyymm, cents, ud) once per
- * kept (enrollment, month) whose month passes want(). */
-typedef void (*sib_kept_fn)(size_t enr, int month, int64_t cents, void *ud);
-int sib_source_kept_amounts(sib_source *src, sib_db *db, const size_t *enr, size_t n,
-                            sib_kept_fn fn, void *ud, sib_error *err);
 /* Ends the snapshot transaction. Nothing reads the source tables after it,
  * so the enrollment id index is released (sib_source_enrollment_index then
  * answers -1). */
@@ -156,33 +126,5 @@ const sib_employer *sib_source_employer(const sib_source *src, int64_t unit_id);
 /* Index of the enrollment with this id, or -1. */
 long sib_source_enrollment_index(const sib_source *src, int64_t id);
 void sib_source_free(sib_source *src);
-
-/* Paid-month sets. */
-int sib_months_add(sib_months *m, int as_of_idx, int month_idx);    /* 1 when newly set, 0 when already, -1 OOM */
-int sib_months_has(const sib_months *m, int as_of_idx, int month_idx);
-int sib_months_union(sib_months *dst, const sib_months *src);      /* SIB_ERR when OOM */
-/* Calls fn for every month index in a ∩ b, in descending order. */
-void sib_months_intersect(const sib_months *a, const sib_months *b, int as_of_idx,
-                          void (*fn)(int month_idx, void *ud), void *ud);
-void sib_months_clear(sib_months *m);
-
-/* Parses a numeric text "−123.45" into cents; 0 for NULL. */
-int64_t sib_parse_cents(const char *s);
-
-/* One contribution row as sql/read_contributions*.sql send it. */
-typedef struct sib_contrib_fields {
-    int64_t enrollment_id;
-    long period;
-    int id_ok, period_ok;       /* 0 when NULL or not an integer */
-    int64_t base, employer, personal;   /* cents; NULL is 0 */
-    int32_t paid_on;            /* YYYYMMDD; 0 when NULL or not a date */
-} sib_contrib_fields;
-
-/* Parses a COPY text line of the six columns (enrollment_id, period, base,
- * employer_amount, personal_amount, paid_on) in place. The usual shape
- * (digits, one '.', a leading '-', \N, YYYY-MM-DD) is read in one pass;
- * anything else goes through sib_copy_split and the field parsers, with the
- * same result. -1 when the line does not have six columns. */
-int sib_contrib_parse(char *line, sib_contrib_fields *f);
 
 #endif

@@ -209,6 +209,21 @@ void *sib_calloc_huge(size_t n, size_t size)
     return p;
 }
 
+void *sib_append(void **arr, size_t *cap, size_t *n, size_t elem)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 65536;
+        void *p = realloc(*arr, c * elem);
+        if (!p)
+            return NULL;
+        *arr = p;
+        *cap = c;
+    }
+    void *e = (char *)*arr + (*n)++ * elem;
+    memset(e, 0, elem);
+    return e;
+}
+
 void sib_mem_keep_freed(void)
 {
 #ifdef M_MMAP_MAX

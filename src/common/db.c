@@ -454,3 +454,55 @@ char *sib_db_quote_ident(sib_db *db, const char *s)
     PQfreemem(q);
     return r;
 }
+
+/* ------------------------------------------------ COPY text numbers */
+
+int64_t sib_parse_cents(const char *s)
+{
+    if (!s)
+        return 0;
+    int neg = 0;
+    while (*s == ' ')
+        s++;
+    if (*s == '-') {
+        neg = 1;
+        s++;
+    } else if (*s == '+') {
+        s++;
+    }
+    int64_t whole = 0, frac = 0;
+    while (*s >= '0' && *s <= '9')
+        whole = whole * 10 + (*s++ - '0');
+    if (*s == '.') {
+        s++;
+        for (int i = 0; i < 2; i++) {
+            frac *= 10;
+            if (*s >= '0' && *s <= '9')
+                frac += *s++ - '0';
+        }
+    }
+    int64_t v = whole * 100 + frac;
+    return neg ? -v : v;
+}
+
+long sib_parse_long(const char *s, int *ok)
+{
+    if (!s) {
+        *ok = 0;
+        return 0;
+    }
+    /* fast path: up to 18 plain digits (what COPY sends for integers) */
+    long v = 0;
+    const char *p = s + (*s == '-');
+    int n = 0;
+    while (p[n] >= '0' && p[n] <= '9' && n < 18)
+        v = v * 10 + (p[n++] - '0');
+    if (n > 0 && p[n] == '\0') {
+        *ok = 1;
+        return *s == '-' ? -v : v;
+    }
+    char *end;
+    v = strtol(s, &end, 10);
+    *ok = (end != s && *end == '\0');
+    return v;
+}

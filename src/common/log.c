@@ -123,3 +123,10 @@ void sib_log_write(enum sib_log_level level, const char *stage, const char *fmt,
     }
     funlockfile(stderr);
 }
+
+double sib_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}

@@ -1,5 +1,6 @@
 /* conflict.c — cross-scheme pension conflicts and refunds (include/dedup/conflict.h). */
 #include "dedup/conflict.h"
+#include "read/contrib.h"
 #include "common/log.h"
 #include "common/month.h"
 

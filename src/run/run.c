@@ -12,6 +12,7 @@
 #include "dedup/dedup.h"
 #include "extract/extract.h"
 #include "manifest/manifest.h"
+#include "read/contrib.h"
 #include "read/source.h"
 #include "report/report.h"
 #include "resolve/credit.h"

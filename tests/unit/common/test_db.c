@@ -88,3 +88,30 @@ Test(unit_db, growing_a_buffer_keeps_its_contents)
     cr_assert_not(b.failed);
     sib_buf_free(&b);
 }
+
+Test(unit_db, parses_cents)
+{
+    cr_assert_eq(sib_parse_cents("123.45"), 12345);
+    cr_assert_eq(sib_parse_cents("-0.50"), -50);
+    cr_assert_eq(sib_parse_cents("7"), 700);
+    cr_assert_eq(sib_parse_cents("7.5"), 750);
+    cr_assert_eq(sib_parse_cents(NULL), 0);
+    cr_assert_eq(sib_parse_cents("1.239"), 123, "two decimals read");
+}
+
+Test(unit_db, parses_whole_numbers)
+{
+    int ok = -1;
+    cr_assert_eq(sib_parse_long("1000000001", &ok), 1000000001L);
+    cr_assert_eq(ok, 1);
+    cr_assert_eq(sib_parse_long("-42", &ok), -42);
+    cr_assert_eq(ok, 1);
+    cr_assert_eq(sib_parse_long("9000000000000000001", &ok), 9000000000000000001L, "19 digits: past the fast path");
+    cr_assert_eq(ok, 1);
+    sib_parse_long("12a", &ok);
+    cr_assert_eq(ok, 0, "trailing junk");
+    sib_parse_long("", &ok);
+    cr_assert_eq(ok, 0, "empty");
+    cr_assert_eq(sib_parse_long(NULL, &ok), 0);
+    cr_assert_eq(ok, 0, "NULL");
+}

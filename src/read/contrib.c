@@ -1,0 +1,679 @@
+/* contrib.c — the contribution stream of the read stage and the repeat rule
+ * (include/read/contrib.h). */
+#include "read/contrib.h"
+#include "common/arena.h"
+#include "common/log.h"
+#include "common/month.h"
+#include "common/sql.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Contribution tables of at least this many pages are read in two streams. */
+#define SIB_READ_PARALLEL_PAGES 1024
+
+/* A contribution row as the repeat rule needs it. */
+typedef struct crow {
+    int32_t enr, period, paid_on;
+    uint8_t kind;           /* for repeats: REP_* */
+    int64_t amount;
+} crow;
+
+/* Repeats found while streaming. A further row of a paid (enrollment, period)
+ * is listed with its values (REP_ROW); the pair's first row is listed too
+ * (REP_FIRST) when the stream still remembers it, so the pair is settled
+ * without reading it again. A pair whose first row was forgotten, or which
+ * both streams paid (REP_CROSS), is read again after the stream. */
+enum { REP_ROW, REP_FIRST, REP_CROSS };
+
+typedef struct repeat_list {
+    crow *v;
+    size_t n, cap;
+} repeat_list;
+
+static int add_repeat(repeat_list *rep, crow row)
+{
+    if (!sib_append((void **)&rep->v, &rep->cap, &rep->n, sizeof *rep->v))
+        return SIB_ERR;
+    rep->v[rep->n - 1] = row;
+    return SIB_OK;
+}
+
+/* The stream's recent first rows of (enrollment, period) pairs, direct
+ * mapped (1 << bits slots): repeated rows usually follow closely on their first. */
+static crow *recent_slot(crow *recent, int bits, int32_t enr, int32_t period)
+{
+    uint32_t h = ((uint32_t)enr * 0x9E3779B1u) ^ ((uint32_t)period * 0x85EBCA77u);
+    return &recent[bits ? (h * 0xC2B2AE35u) >> (32 - bits) : 0];
+}
+
+/* The per-enrollment aggregates a second stream keeps apart until the merge. */
+typedef struct agg {
+    int32_t last_paid;
+    int64_t sum12;
+    sib_months paid;
+} agg;
+
+/* One contribution stream: its connection, its share of the table (a ctid
+ * range), and everything it finds, merged into the source after the join.
+ * Stream 0 folds straight into the enrollments; stream 1 into its own agg. */
+typedef struct stream {
+    sib_source *src;                /* read-only while streaming (but stream 0's fields) */
+    volatile sig_atomic_t *stop;
+    sib_db *db;
+    char *sql;
+    agg *agg;                       /* NULL for stream 0 */
+    int as_of_idx;
+    _Atomic long rows;
+    long kept, out_of_scope, not_started;
+    long rejects[SIB_REJ_COUNT];
+    sib_contrib_reject *crej;
+    size_t ncrej, capcrej;
+    repeat_list rep;
+    crow *recent;                   /* 1 << recent_bits slots, enr = -1 when empty; NULL: none */
+    int recent_bits;
+    /* progress, drawn by stream 0 for both */
+    struct stream *other;
+    int progress;
+    long estimate;
+    double t0, last;
+    int rc;
+    sib_error err;
+} stream;
+
+static int add_crej(stream *w, const sib_contrib_fields *f, int reason)
+{
+    sib_contrib_reject *r = sib_append((void **)&w->crej, &w->capcrej, &w->ncrej, sizeof *w->crej);
+    if (!r)
+        return SIB_ERR;
+    *r = (sib_contrib_reject){ .enrollment_id = f->id_ok ? f->enrollment_id : 0,
+                               .period = f->period_ok ? (int32_t)f->period : 0, .reason = (uint8_t)reason,
+                               .nulls = (uint8_t)((f->id_ok ? 0 : SIB_CREJ_NULL_ID) |
+                                                  (f->period_ok ? 0 : SIB_CREJ_NULL_PERIOD)),
+                               .paid_on = f->paid_on, .amount = f->employer + f->personal };
+    w->rejects[reason]++;
+    return SIB_OK;
+}
+
+/* A progress line with rate and ETA, redrawn at most twice a second. */
+static void draw_progress(stream *w, int done)
+{
+    double t = sib_seconds();
+    if (!done && t - w->last < 0.5)
+        return;
+    w->last = t;
+    long n = w->rows + (w->other ? w->other->rows : 0);
+    double rate = t > w->t0 ? (double)n / (t - w->t0) : 0.0;
+    double pct = w->estimate > 0 ? 100.0 * (double)n / (double)w->estimate : 0.0;
+    double eta = rate > 0 && w->estimate > n ? (double)(w->estimate - n) / rate : 0.0;
+    fprintf(stderr, "\rcontributions %11ld rows %5.1f%%  %9.0f rows/s  ETA %4.0f s%s", n,
+            pct > 100 ? 100.0 : pct, rate, eta, done ? "\n" : "");
+    fflush(stderr);
+}
+
+/* ------------------------------------------------------------ one row */
+
+/* The fast path of sib_contrib_parse: 1 when *p is at a field of the usual
+ * shape, else 0. Each reader advances *p past its field and the tab. */
+static int fast_null(const char **p)
+{
+    if ((*p)[0] == '\\' && (*p)[1] == 'N') {
+        *p += 2;
+        return 1;
+    }
+    return 0;
+}
+
+static int fast_end(const char **p, int last)
+{
+    if (**p == (last ? '\0' : '\t')) {
+        *p += !last;
+        return 1;
+    }
+    return 0;
+}
+
+/* Up to 18 digits with an optional '-'. */
+static int fast_int(const char **p, int64_t *v, int *ok, int last)
+{
+    if (fast_null(p)) {
+        *v = 0;
+        *ok = 0;
+        return fast_end(p, last);
+    }
+    const char *s = *p;
+    int neg = *s == '-';
+    s += neg;
+    int64_t x = 0;
+    int n = 0;
+    while (*s >= '0' && *s <= '9' && n < 18)
+        x = x * 10 + (*s++ - '0'), n++;
+    if (n == 0)
+        return 0;
+    *p = s;
+    *v = neg ? -x : x;
+    *ok = 1;
+    return fast_end(p, last);
+}
+
+/* [-]digits[.d[d]] as cents: what numeric(12,2) sends. */
+static int fast_cents(const char **p, int64_t *v)
+{
+    if (fast_null(p)) {
+        *v = 0;
+        return fast_end(p, 0);
+    }
+    const char *s = *p;
+    int neg = *s == '-';
+    s += neg;
+    int64_t whole = 0, frac = 0;
+    int n = 0, nf = 0;
+    while (*s >= '0' && *s <= '9' && n < 15)
+        whole = whole * 10 + (*s++ - '0'), n++;
+    if (n == 0)
+        return 0;
+    if (*s == '.') {
+        s++;
+        while (*s >= '0' && *s <= '9' && nf < 2)
+            frac = frac * 10 + (*s++ - '0'), nf++;
+        if (nf == 0)
+            return 0;
+    }
+    if (nf == 1)
+        frac *= 10;
+    *p = s;
+    *v = neg ? -(whole * 100 + frac) : whole * 100 + frac;
+    return fast_end(p, 0);
+}
+
+/* The last field: sib_date_parse reads it where it stands unless it holds a
+ * tab (more columns) or an escape. */
+static int fast_date(const char **p, int32_t *v)
+{
+    if (fast_null(p)) {
+        *v = 0;
+        return fast_end(p, 1);
+    }
+    if (strpbrk(*p, "\t\\"))
+        return 0;
+    *v = sib_date_parse(*p);
+    return 1;
+}
+
+int sib_contrib_parse(char *line, sib_contrib_fields *f)
+{
+    const char *p = line;
+    int64_t period;
+    if (fast_int(&p, &f->enrollment_id, &f->id_ok, 0) && fast_int(&p, &period, &f->period_ok, 0) &&
+        fast_cents(&p, &f->base) && fast_cents(&p, &f->employer) && fast_cents(&p, &f->personal) &&
+        fast_date(&p, &f->paid_on)) {
+        f->period = (long)period;
+        return 0;
+    }
+    char *c[6];
+    if (sib_copy_split(line, c, 6) != 6)
+        return -1;
+    f->enrollment_id = sib_parse_long(c[0], &f->id_ok);
+    f->period = sib_parse_long(c[1], &f->period_ok);
+    f->base = sib_parse_cents(c[2]);
+    f->employer = sib_parse_cents(c[3]);
+    f->personal = sib_parse_cents(c[4]);
+    f->paid_on = sib_date_parse(c[5]);
+    return 0;
+}
+
+static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
+{
+    stream *w = ud;
+    const sib_source *s = w->src;
+    (void)len;
+    if ((w->rows & 0xffff) == 0) {
+        if (w->stop && *w->stop)
+            return sib_error_set(err, "interrupted");
+        if (w->progress)
+            draw_progress(w, 0);
+    }
+    w->rows++;
+    sib_contrib_fields f;
+    if (sib_contrib_parse(line, &f) != 0)
+        return sib_error_set(err, "contribution: unexpected number of columns");
+    int32_t per = f.period_ok ? (int32_t)f.period : 0;
+    int64_t amount = f.employer + f.personal;
+    long idx = f.id_ok ? sib_source_enrollment_index(s, f.enrollment_id) : -1;
+    int reason = SIB_REJ_NONE, started = 1;
+    if (idx < 0) {
+        reason = SIB_REJ_ORPHAN;
+    } else {
+        const sib_enrollment *e = &s->enr[idx];
+        if (e->state == SIB_ROW_OUT_OF_SCOPE) {
+            w->out_of_scope++;
+            return SIB_OK;
+        }
+        if (e->state == SIB_ROW_REJECTED)
+            reason = SIB_REJ_REJECTED_ENROLLMENT;
+        else if (!f.period_ok || !sib_month_valid(f.period) || f.period > s->as_of)
+            reason = SIB_REJ_FUTURE;
+        else if (f.base < 0 || f.employer < 0 || f.personal < 0)
+            reason = SIB_REJ_NEGATIVE;
+        /* a row of an enrollment that starts after A is checked like any
+         * other, repeats included, and then takes part in nothing */
+        started = e->state != SIB_ROW_NOT_STARTED;
+    }
+    if (reason) {
+        if (add_crej(w, &f, reason) != SIB_OK)
+            return sib_error_set(err, "contribution: out of memory");
+        return SIB_OK;
+    }
+    int32_t *last_paid;
+    int64_t *sum12;
+    sib_months *paid;
+    if (w->agg) {
+        last_paid = &w->agg[idx].last_paid;
+        sum12 = &w->agg[idx].sum12;
+        paid = &w->agg[idx].paid;
+    } else {
+        sib_enrollment *e = &w->src->enr[idx];
+        last_paid = &e->last_paid;
+        sum12 = &e->sum12;
+        paid = &w->src->paid[idx];
+    }
+    int fresh = sib_months_add(paid, w->as_of_idx, sib_month_index(per));
+    if (fresh < 0)
+        return sib_error_set(err, "contribution: out of memory");
+    crow row = { (int32_t)idx, per, f.paid_on, REP_ROW, amount };
+    crow *slot = w->recent ? recent_slot(w->recent, w->recent_bits, row.enr, per) : NULL;
+    if (fresh) {
+        if (slot)
+            *slot = row;
+    } else {
+        /* a further row for a paid (enrollment, period): settled after the stream */
+        if (slot && slot->enr == row.enr && slot->period == per) {
+            crow first = *slot;
+            first.kind = REP_FIRST;
+            slot->enr = -1;                 /* listed once */
+            if (add_repeat(&w->rep, first) != SIB_OK)
+                return sib_error_set(err, "contribution: out of memory");
+        }
+        if (add_repeat(&w->rep, row) != SIB_OK)
+            return sib_error_set(err, "contribution: out of memory");
+    }
+    if (per > *last_paid)
+        *last_paid = per;
+    if (!started) {
+        w->not_started++;       /* less its repeats, when they are settled */
+        return SIB_OK;
+    }
+    w->kept += fresh;
+    if (sib_month_diff(s->as_of, per) < 12)
+        *sum12 += amount;
+    return SIB_OK;
+}
+
+static void *stream_main(void *ud)
+{
+    stream *w = ud;
+    w->rc = sib_db_copy_out(w->db, w->sql, contribution_row, w, &w->err);
+    return NULL;
+}
+
+typedef struct cross_ctx {
+    repeat_list *rep;
+    int32_t enr;
+    int failed;
+} cross_ctx;
+
+static void cross_repeat(int month_idx, void *ud)
+{
+    cross_ctx *x = ud;
+    if (add_repeat(x->rep, (crow){ x->enr, sib_month_from_index(month_idx), 0, REP_CROSS, 0 }) != SIB_OK)
+        x->failed = 1;
+}
+
+/* Folds a stream's findings into the source; stream 1's aggregates into the
+ * enrollments (a month both streams paid is a repeat, settled later). */
+static int stream_merge(sib_source *s, stream *w, repeat_list *rep)
+{
+    for (size_t i = 0; i < w->ncrej; i++) {
+        sib_contrib_reject *r = sib_append((void **)&s->crej, &s->capcrej, &s->ncrej, sizeof *s->crej);
+        if (!r)
+            return SIB_ERR;
+        *r = w->crej[i];
+    }
+    for (int r = 0; r < SIB_REJ_COUNT; r++)
+        s->rejects[SIB_TABLE_CONTRIBUTION][r] += w->rejects[r];
+    s->contrib_rows += w->rows;
+    s->contrib_kept += w->kept;
+    s->contrib_out_of_scope += w->out_of_scope;
+    s->contrib_not_started += w->not_started;
+    for (size_t i = 0; i < w->rep.n; i++)
+        if (add_repeat(rep, w->rep.v[i]) != SIB_OK)
+            return SIB_ERR;
+    if (!w->agg)
+        return SIB_OK;
+    int aidx = sib_month_index(s->as_of);
+    for (size_t i = 0; i < s->nenr; i++) {
+        agg *a = &w->agg[i];
+        if (!a->last_paid)
+            continue;
+        sib_enrollment *e = &s->enr[i];
+        cross_ctx x = { rep, (int32_t)i, 0 };
+        sib_months_intersect(&s->paid[i], &a->paid, aidx, cross_repeat, &x);
+        if (x.failed || sib_months_union(&s->paid[i], &a->paid) != SIB_OK)
+            return SIB_ERR;
+        if (a->last_paid > e->last_paid)
+            e->last_paid = a->last_paid;
+        e->sum12 += a->sum12;
+    }
+    return SIB_OK;
+}
+
+static void stream_free(stream *w)
+{
+    if (w->agg && w->src)
+        for (size_t i = 0; i < w->src->nenr; i++)
+            sib_months_clear(&w->agg[i].paid);
+    free(w->agg);
+    free(w->crej);
+    free(w->rep.v);
+    free(w->recent);
+    free(w->sql);
+}
+
+/* ------------------------------------------------ kept rows, read again */
+
+static int crow_cmp(const void *a, const void *b)
+{
+    const crow *x = a, *y = b;
+    if (x->enr != y->enr)
+        return x->enr < y->enr ? -1 : 1;
+    if (x->period != y->period)
+        return x->period < y->period ? -1 : 1;
+    /* kept row first: latest paid_on (missing = earliest), then largest amount */
+    if (x->paid_on != y->paid_on)
+        return x->paid_on > y->paid_on ? -1 : 1;
+    if (x->amount != y->amount)
+        return x->amount > y->amount ? -1 : 1;
+    return 0;
+}
+
+/* Reads the usable rows (not orphan/rejected/future/negative) of the given
+ * enrollments into *rows, sorted with each (enrollment, period)'s kept row first. */
+static int read_rows_of(sib_source *src, sib_db *db, const size_t *enr, const int32_t *periods, size_t n,
+                        crow **rows, size_t *nrows, sib_error *err)
+{
+    *rows = NULL;
+    *nrows = 0;
+    if (n == 0)
+        return SIB_OK;
+    sib_buf arr = { 0 }, per = { 0 };
+    sib_buf_puts(&arr, "{");
+    sib_buf_puts(&per, "{");
+    for (size_t i = 0; i < n; i++) {
+        sib_buf_printf(&arr, "%s%lld", i ? "," : "", (long long)src->enr[enr[i]].id);
+        if (periods)
+            sib_buf_printf(&per, "%s%d", i ? "," : "", periods[i]);
+    }
+    if (sib_buf_puts(&arr, "}") != SIB_OK || sib_buf_puts(&per, "}") != SIB_OK) {
+        sib_buf_free(&arr);
+        sib_buf_free(&per);
+        return sib_error_set(err, "contribution: out of memory");
+    }
+    const char *params[2] = { arr.data, per.data };
+    PGresult *res;
+    int rc = sib_db_query(db, sib_sql_get(periods ? "read_contributions_pairs" : "read_contributions_of"),
+                          periods ? 2 : 1, params, &res, err);
+    sib_buf_free(&arr);
+    sib_buf_free(&per);
+    if (rc != SIB_OK)
+        return sib_error_prefix(err, "contribution: reading again");
+    int nt = PQntuples(res);
+    crow *v = malloc((size_t)(nt ? nt : 1) * sizeof *v);
+    if (!v) {
+        PQclear(res);
+        return sib_error_set(err, "contribution: out of memory");
+    }
+    size_t k = 0;
+    for (int i = 0; i < nt; i++) {
+        int ok;
+        long idx = sib_source_enrollment_index(src, sib_parse_long(PQgetvalue(res, i, 0), &ok));
+        long period = sib_parse_long(PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1), &ok);
+        if (idx < 0 || !ok || !sib_month_valid(period) || period > src->as_of)
+            continue;
+        int64_t base = sib_parse_cents(PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2));
+        int64_t emp = sib_parse_cents(PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3));
+        int64_t pers = sib_parse_cents(PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
+        if (base < 0 || emp < 0 || pers < 0)
+            continue;
+        v[k++] = (crow){ .enr = (int32_t)idx, .period = (int32_t)period,
+                         .paid_on = sib_date_parse(PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5)),
+                         .amount = emp + pers };
+    }
+    PQclear(res);
+    qsort(v, k, sizeof *v, crow_cmp);
+    *rows = v;
+    *nrows = k;
+    return SIB_OK;
+}
+
+/* Settles the repeats: every further row of an (enrollment, period) is a
+ * `repeat` reject, and the 12-month sums count the kept row only. */
+static int same_pair(const crow *x, const crow *y)
+{
+    return x->enr == y->enr && x->period == y->period;
+}
+
+/* End of the pair that starts at v[i] (v sorted by pair). */
+static size_t pair_end(const crow *v, size_t n, size_t i)
+{
+    size_t j = i + 1;
+    while (j < n && same_pair(&v[j], &v[i]))
+        j++;
+    return j;
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+    const crow *x = a, *y = b;
+    if (x->enr != y->enr)
+        return x->enr < y->enr ? -1 : 1;
+    return x->period < y->period ? -1 : x->period > y->period;
+}
+
+/* rows[0..n): one pair's rows sorted by crow_cmp, the kept one first. */
+static int reject_further(sib_source *src, const crow *rows, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        sib_enrollment *e = &src->enr[rows[i].enr];
+        if (e->state == SIB_ROW_NOT_STARTED)
+            src->contrib_not_started--;     /* counted by the stream, a repeat after all */
+        else if (sib_month_diff(src->as_of, rows[i].period) < 12)
+            e->sum12 -= rows[i].amount;
+        sib_contrib_reject *r = sib_append((void **)&src->crej, &src->capcrej, &src->ncrej, sizeof *src->crej);
+        if (!r)
+            return SIB_ERR;
+        *r = (sib_contrib_reject){ .enrollment_id = e->id, .period = rows[i].period, .reason = SIB_REJ_REPEAT,
+                                   .paid_on = rows[i].paid_on, .amount = rows[i].amount };
+        src->rejects[SIB_TABLE_CONTRIBUTION][SIB_REJ_REPEAT]++;
+    }
+    return SIB_OK;
+}
+
+static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_error *err)
+{
+    if (rep->n == 0)
+        return SIB_OK;
+    double t0 = sib_seconds();
+    qsort(rep->v, rep->n, sizeof *rep->v, pair_cmp);
+    size_t *ids = malloc(rep->n * sizeof *ids);
+    int32_t *periods = malloc(rep->n * sizeof *periods);
+    if (!ids || !periods) {
+        free(ids);
+        free(periods);
+        return sib_error_set(err, "contribution: out of memory");
+    }
+    /* a pair listed with its first row and all its further rows is settled
+     * here; the others are read again with all their rows */
+    size_t n = 0, j;
+    for (size_t i = 0; i < rep->n; i = j) {
+        int firsts = 0, cross = 0;
+        j = pair_end(rep->v, rep->n, i);
+        for (size_t k = i; k < j; k++) {
+            firsts += rep->v[k].kind == REP_FIRST;
+            cross += rep->v[k].kind == REP_CROSS;
+        }
+        if (firsts == 1 && !cross) {
+            qsort(rep->v + i, j - i, sizeof *rep->v, crow_cmp);
+            if (reject_further(src, rep->v + i, j - i) != SIB_OK) {
+                free(ids);
+                free(periods);
+                return sib_error_set(err, "contribution: out of memory");
+            }
+        } else {
+            ids[n] = (size_t)rep->v[i].enr;
+            periods[n++] = rep->v[i].period;
+        }
+    }
+    crow *rows;
+    size_t nrows;
+    int rc = read_rows_of(src, db, ids, periods, n, &rows, &nrows, err);
+    free(ids);
+    free(periods);
+    if (rc != SIB_OK)
+        return SIB_ERR;
+    for (size_t i = 0; i < nrows; i = j) {
+        j = pair_end(rows, nrows, i);
+        if (reject_further(src, rows + i, j - i) != SIB_OK) {
+            free(rows);
+            return sib_error_set(err, "contribution: out of memory");
+        }
+    }
+    free(rows);
+    sib_log_info("read", "repeats=%ld pairs_read_again=%zu repeat_seconds=%.2f",
+                 src->rejects[SIB_TABLE_CONTRIBUTION][SIB_REJ_REPEAT], n, sib_seconds() - t0);
+    return SIB_OK;
+}
+
+int sib_source_kept_amounts(sib_source *src, sib_db *db, const size_t *enr, size_t n,
+                            sib_kept_fn fn, void *ud, sib_error *err)
+{
+    crow *rows;
+    size_t nrows;
+    if (read_rows_of(src, db, enr, NULL, n, &rows, &nrows, err) != SIB_OK)
+        return SIB_ERR;
+    for (size_t i = 0; i < nrows; i = pair_end(rows, nrows, i))
+        fn((size_t)rows[i].enr, rows[i].period, rows[i].amount, ud);     /* the kept row */
+    free(rows);
+    return SIB_OK;
+}
+
+/* ------------------------------------------------------------ the stream */
+
+/* Streams the contribution table: in one stream, or with streams = 2 (and a
+ * large table) in two parallel streams over halves of the table (ctid ranges,
+ * the second connection importing the snapshot). Then settles the repeats. */
+int sib_source_read_contributions(sib_source *s, sib_db *db, const char *dsn, const sib_read_opts *opts,
+                                  volatile sig_atomic_t *stop, sib_error *err)
+{
+    int streams = opts->streams, recent_bits = 0;
+    while (recent_bits < 24 && (1L << recent_bits) < opts->recent_rows)
+        recent_bits++;
+    stream w[2];
+    memset(w, 0, sizeof w);
+    sib_db *db2 = NULL;
+    pthread_t thread;
+    int threaded = 0, rc = SIB_ERR;
+    repeat_list rep = { 0 };
+    char buf[64];
+    long pages = 0;
+    if (sib_db_query_value(db, sib_sql_get("read_pages"), 0, NULL, buf, sizeof buf, err) != SIB_OK)
+        return SIB_ERR;
+    pages = atol(buf);
+    int nstreams = streams >= 2 && pages >= SIB_READ_PARALLEL_PAGES ? 2 : 1;
+    double t0 = sib_seconds();
+    for (int i = 0; i < nstreams; i++) {
+        w[i].src = s;
+        w[i].stop = stop;
+        w[i].as_of_idx = sib_month_index(s->as_of);
+        if (opts->recent_rows > 0) {
+            w[i].recent_bits = recent_bits;
+            w[i].recent = malloc(sizeof *w[i].recent << recent_bits);
+            if (!w[i].recent) {
+                sib_error_set(err, "contribution: out of memory");
+                goto done;
+            }
+            memset(w[i].recent, 0xff, sizeof *w[i].recent << recent_bits);     /* enr = -1 */
+        }
+        w[i].t0 = w[i].last = t0;
+        sib_buf q = { 0 };
+        if (nstreams == 1)
+            sib_buf_puts(&q, sib_sql_get("read_contributions"));
+        else
+            sib_buf_printf(&q, sib_sql_get(i == 0 ? "read_contributions_lo" : "read_contributions_hi"), pages / 2);
+        w[i].sql = q.data;
+        if (!w[i].sql) {
+            sib_error_set(err, "contribution: out of memory");
+            goto done;
+        }
+    }
+    w[0].db = db;
+    w[0].other = nstreams == 2 ? &w[1] : NULL;
+    w[0].progress = isatty(STDERR_FILENO);
+    if (w[0].progress && sib_db_query_value(db, sib_sql_get("read_estimate"), 0, NULL, buf, sizeof buf, NULL) == SIB_OK)
+        w[0].estimate = atol(buf);
+    if (nstreams == 2) {
+        w[1].agg = calloc(s->nenr ? s->nenr : 1, sizeof *w[1].agg);
+        db2 = sib_db_connect(dsn, "sibatch run (read 2)", err);
+        if (!w[1].agg || !db2) {
+            if (!w[1].agg)
+                sib_error_set(err, "contribution: out of memory");
+            goto done;
+        }
+        sib_buf q = { 0 };
+        sib_buf_printf(&q, sib_sql_get("read_snapshot_import"), s->snapshot_id);
+        int ok = q.data && sib_db_exec(db2, q.data, err) == SIB_OK;
+        sib_buf_free(&q);
+        if (!ok)
+            goto done;
+        w[1].db = db2;
+        if (pthread_create(&thread, NULL, stream_main, &w[1]) != 0) {
+            sib_error_set(err, "contribution: cannot start the second stream");
+            goto done;
+        }
+        threaded = 1;
+    }
+    stream_main(&w[0]);
+    if (threaded) {
+        pthread_join(thread, NULL);
+        threaded = 0;
+    }
+    for (int i = 0; i < nstreams; i++)
+        if (w[i].rc != SIB_OK) {
+            *err = w[i].err;
+            sib_error_prefix(err, "reading si_src.contribution");
+            goto done;
+        }
+    if (w[0].progress)
+        draw_progress(&w[0], 1);
+    for (int i = 0; i < nstreams; i++)
+        if (stream_merge(s, &w[i], &rep) != SIB_OK) {
+            sib_error_set(err, "contribution: out of memory");
+            goto done;
+        }
+    double dt = sib_seconds() - t0;
+    sib_log_info("read", "table=contribution rows=%ld streams=%d seconds=%.2f rows_per_s=%.0f",
+                 s->contrib_rows, nstreams, dt, dt > 0 ? (double)s->contrib_rows / dt : 0.0);
+    rc = settle_repeats(s, db, &rep, err);
+done:
+    if (threaded)
+        pthread_join(thread, NULL);
+    if (db2)
+        sib_db_exec(db2, "COMMIT", NULL);
+    sib_db_free(db2);
+    for (int i = 0; i < 2; i++)
+        stream_free(&w[i]);
+    free(rep.v);
+    return rc;
+}
