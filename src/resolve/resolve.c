@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/arena.h"
 #include "common/log.h"
@@ -908,13 +907,6 @@ static void run_free(run_state *s)
     free(s->pkeys);
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static void array_get(const void *ud, size_t i, sib_person_rec *out)
 {
     *out = ((const sib_person_rec *)ud)[i];
@@ -934,10 +926,9 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     int32_t *bitems = NULL, *final = NULL;
     size_t capkp, nkeyed = 0, nb = 0;
     int rc = SIB_ERR;
-    struct timespec t0;
+    double t0 = sib_seconds();
     size_t counts[4] = {0};
 
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(&s, 0, sizeof s);
     if (r->ran)
         return sib_error_set(err, "resolve: a resolver runs once");
@@ -997,7 +988,7 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     s.prior = log2(s.nkp > 1 ? (double)s.nkp : 2.0);
     s.name_inexact_w = fmax(0.0, best_level_weight(r->model, SIB_EV_NAME, SIB_NAME_SIMPLIFIED));
 
-    double t_keys = seconds_since(&t0);
+    double t_keys = (sib_seconds() - t0);
 
     /* 2. person -> records, and the birth-date and name blocks over persons */
     s.poff = sib_malloc_huge((s.nkp + 1) * sizeof *s.poff);
@@ -1054,7 +1045,7 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
         s.name_sig[k] = name_sig(&s.bsigs[s.names.items[k]], s.pkeys[s.names.items[k]]);
     }
 
-    double t_blocks = seconds_since(&t0);
+    double t_blocks = (sib_seconds() - t0);
 
     /* 3. unkeyed records */
     int32_t qid = 0;
@@ -1067,7 +1058,7 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
         nunres += out[i].kind == SIB_LINK_UNRESOLVED;
     }
 
-    double t_link = seconds_since(&t0);
+    double t_link = (sib_seconds() - t0);
     run_free_search(&s);
 
     /* 4. final numbering in order of first appearance */
@@ -1102,7 +1093,7 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
                  "unresolved=%zu review=%zu seconds=%.2f",
                  n, r->npersons, s.nkp, counts[SIB_LINK_EXACT], counts[SIB_LINK_NORMALIZED],
                  counts[SIB_LINK_PROBABLE], counts[SIB_LINK_UNRESOLVED], r->nrev,
-                 seconds_since(&t0));
+                 (sib_seconds() - t0));
     rc = SIB_OK;
     goto done;
 oom:

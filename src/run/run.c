@@ -111,11 +111,6 @@ static double clock_s(clockid_t clock)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static double now_s(void)
-{
-    return clock_s(CLOCK_MONOTONIC);
-}
-
 /* Resident and peak resident memory of this process, in MiB (0 when
  * /proc is not there). */
 static void memory_mib(long *rss, long *peak)
@@ -138,7 +133,7 @@ static void memory_mib(long *rss, long *peak)
  * restarts the clock. */
 static void lap(const char *stage, double *t0)
 {
-    double t = now_s();
+    double t = sib_seconds();
     long rss, peak;
     memory_mib(&rss, &peak);
     sib_log_info(stage, "seconds=%.2f rss_mib=%ld peak_rss_mib=%ld", t - *t0, rss, peak);
@@ -406,7 +401,7 @@ static void store_input(const run_ctx *c, sib_store_input *st)
  * replaces): nothing of it needs the contributions. */
 static int prepare_publication(run_ctx *c, double *store_seconds, double *campaign_seconds, sib_error *err)
 {
-    double t0 = now_s();
+    double t0 = sib_seconds();
     if (!c->in_txn) {
         if (sib_db_exec(c->wdb, "BEGIN", err) != SIB_OK)
             return SIB_ERR;
@@ -416,11 +411,11 @@ static int prepare_publication(run_ctx *c, double *store_seconds, double *campai
     store_input(c, &st);
     if (sib_store_resolution(c->wdb, &st, err) != SIB_OK)
         return SIB_ERR;
-    double t1 = now_s();
+    double t1 = sib_seconds();
     if (sib_campaign_load(c->wdb, c->run_id, c->replace_from, 0, &c->campaign, err) != SIB_OK)
         return SIB_ERR;
     *store_seconds = t1 - t0;
-    *campaign_seconds = now_s() - t1;
+    *campaign_seconds = sib_seconds() - t1;
     c->prepared = 1;
     return SIB_OK;
 }
@@ -441,10 +436,10 @@ static void *resolve_main(void *ud)
 {
     resolve_job *j = ud;
     run_ctx *c = j->c;
-    double t0 = now_s(), cpu0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+    double t0 = sib_seconds(), cpu0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
     employer_warnings(c);
     j->rc = resolve(c, &j->err);
-    j->seconds = now_s() - t0;
+    j->seconds = sib_seconds() - t0;
     j->cpu_seconds = clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
     long peak;
     memory_mib(&j->rss, &peak);
@@ -461,13 +456,13 @@ static int compute(run_ctx *c, sib_error *err)
     c->rdb = sib_db_connect(o->dsn, "sibatch run (read)", err);
     if (!c->rdb)
         return SIB_ERR;
-    double t0 = now_s();
+    double t0 = sib_seconds();
     c->src = sib_source_open(c->rdb, o->as_of, o->stop, err);
     if (!c->src)
         return SIB_ERR;
     long rss, peak;
     memory_mib(&rss, &peak);
-    sib_log_info("read", "rolls_seconds=%.2f rss_mib=%ld", now_s() - t0, rss);
+    sib_log_info("read", "rolls_seconds=%.2f rss_mib=%ld", sib_seconds() - t0, rss);
     /* The rolls' arrays grew by doubling, which moves pages without touching
      * them only while large blocks are mapped on their own; from here on
      * what a stage frees is kept for the next (docs/performance.md). */
@@ -523,11 +518,11 @@ typedef struct store_job {
 static void *store_main(void *ud)
 {
     store_job *j = ud;
-    double t0 = now_s();
+    double t0 = sib_seconds();
     sib_store_input st;
     store_input(j->c, &st);
     j->rc = sib_store_results(j->c->wdb, &st, &j->err);
-    j->seconds = now_s() - t0;
+    j->seconds = sib_seconds() - t0;
     return NULL;
 }
 
@@ -536,10 +531,10 @@ static int publish(run_ctx *c, sib_error *err)
 {
     const sib_run_opts *o = c->o;
     sib_extract_input in = { c->src, c->dedup, &c->persons, c->flags, o->cfg };
-    double t0 = now_s();
+    double t0 = sib_seconds();
     if (!c->prepared)       /* resolve_main prepares it, or the run has failed */
         return sib_error_set(err, "publish: the publishing transaction was not prepared");
-    double t1 = now_s(), t_campaign = 0.0;
+    double t1 = sib_seconds(), t_campaign = 0.0;
     /* The write connection stores the rest while this thread diffs the
      * campaign and writes the files; then the campaign's changes. */
     store_job sj = { .c = c };
@@ -550,13 +545,13 @@ static int publish(run_ctx *c, sib_error *err)
     int files_rc = SIB_ERR;
     if (sib_campaign_diff(c->campaign, c->flags, c->dedup, &c->persons, c->src, err) == SIB_OK &&
         check_stop(c, err) == SIB_OK) {
-        t_campaign = now_s() - t1;
-        t1 = now_s();
+        t_campaign = sib_seconds() - t1;
+        t1 = sib_seconds();
         if (sib_publish_staging(o->out_dir, c->run_id, c->staging, sizeof c->staging, err) == SIB_OK &&
             sib_extract_write(c->staging, &in, &c->extract, err) == SIB_OK &&
             sib_extract_clearing(c->staging, &in, &c->extract, err) == SIB_OK)
             files_rc = check_stop(c, err);
-        sib_log_info("extract", "seconds=%.2f overlapped_with=store", now_s() - t1);
+        sib_log_info("extract", "seconds=%.2f overlapped_with=store", sib_seconds() - t1);
     }
     if (threaded)
         pthread_join(thread, NULL);
@@ -568,10 +563,10 @@ static int publish(run_ctx *c, sib_error *err)
     }
     sib_log_info("store", "seconds=%.2f", sj.seconds);
     failpoint("after_store");
-    t1 = now_s();
+    t1 = sib_seconds();
     if (sib_campaign_apply(c->campaign, c->wdb, c->run_id, o->as_of, c->flags, &c->persons, err) != SIB_OK)
         return SIB_ERR;
-    t_campaign += now_s() - t1;
+    t_campaign += sib_seconds() - t1;
     sib_log_info("campaign", "seconds=%.2f", t_campaign);
     lap("publish", &t0);
     if (check_stop(c, err) != SIB_OK)

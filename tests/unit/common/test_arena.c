@@ -138,11 +138,12 @@ Test(unit_arena, huge_hint_marks_large_arrays_only)
     free(small);
 }
 
+/* Only in the plain build (make check runs it there): under ASan malloc is
+ * the sanitizer's, which mallopt does not configure, so there is nothing to
+ * observe. */
+#ifndef __SANITIZE_ADDRESS__
 Test(unit_arena, freed_memory_is_kept_for_the_next_allocation)
 {
-#ifdef __SANITIZE_ADDRESS__
-    cr_skip_test("the sanitizers' allocator does not follow mallopt");
-#else
     size_t n = 64u << 20;
     unsigned char *a = malloc(n);
     cr_assert_not_null(a);
@@ -159,5 +160,5 @@ Test(unit_arena, freed_memory_is_kept_for_the_next_allocation)
     unsigned char *c = malloc(n);
     cr_assert_eq(c, b, "and the next allocation of that size takes them");
     free(c);
-#endif
 }
+#endif
