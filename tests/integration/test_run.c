@@ -23,6 +23,9 @@ static void setup(void)
 
 static void teardown(void)
 {
+    char log[1024];
+    snprintf(log, sizeof log, "%s.failpoint.log", fx.out);
+    unlink(log);        /* start_paused's */
     sibt_fixture_teardown(&fx);
 }
 
@@ -32,6 +35,9 @@ static int run(char **o, const char *extra)
 {
     return sibt_run(o, "run --dsn '%s' --as-of 2025-12 --out '%s' --config '%s' %s 2>&1", fx.dsn, fx.out, fx.cfg, extra);
 }
+
+static pid_t start_paused(const char *point);
+static int wait_exit(pid_t pid);
 
 static char *sha_all(void)
 {
@@ -85,18 +91,20 @@ Test(integ_run, publishes_and_reruns_byte_identical)
 
 Test(integ_run, second_concurrent_run_exits_3)
 {
-    /* hold the run lock from another session, as a running job would */
+    /* a first run holds the lock, paused while it reads */
     char *o = NULL;
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd,
-             "(printf 'SELECT pg_advisory_lock(350581, 1);\\n'; sleep 6) | psql -q '%s' >/dev/null 2>&1 &", fx.dsn);
-    cr_assert_eq(system(cmd), 0);
-    sleep(2);
+    pid_t first = start_paused("after_read");
+    long holder = sibt_query_long(fx.dsn, "SELECT run_id FROM sibatch.run WHERE status = 'running'");
     int rc = run(&o, "");
     cr_assert_eq(rc, 3, "exit %d: %s", rc, o);
-    cr_assert(strstr(o, "another run holds the lock"), "%s", o);
+    char want[64];
+    snprintf(want, sizeof want, "another run holds the lock: run %ld (pid ", holder);
+    cr_assert(strstr(o, want), "names the holder (%s): %s", want, o);
+    cr_assert(strstr(o, "as-of 202512) since 20"), "says since when: %s", o);
     free(o);
-    sleep(5);
+    cr_assert_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run"), 1, "the refused run registers nothing");
+    kill(first, SIGTERM);
+    cr_assert_eq(wait_exit(first), 143);
     cr_assert_eq(run(&o, ""), 0, "after the holder is gone: %s", o);
     free(o);
 }
@@ -167,8 +175,17 @@ Test(integ_run, earlier_month_refused_unless_forced)
 }
 
 /* Starts a run in the background with a failpoint; returns its pid. */
+/* Starts a run that sleeps 10 s at the named failpoint and returns once it
+ * is there: its log (stderr, kept in a file beside the output directory)
+ * shows the failpoint line. Polling the run table instead raced: a run of
+ * the small fixture can pass from 'running' to 'published' between two
+ * polls. */
 static pid_t start_paused(const char *point)
 {
+    char log[1024], want[128];
+    snprintf(log, sizeof log, "%s.failpoint.log", fx.out);
+    snprintf(want, sizeof want, "failpoint=%s ", point);
+    unlink(log);
     pid_t pid = fork();
     cr_assert_neq(pid, -1);
     if (pid == 0) {
@@ -176,17 +193,19 @@ static pid_t start_paused(const char *point)
         snprintf(fp, sizeof fp, "%s:10000", point);
         setenv("SIB_FAILPOINT", fp, 1);
         const char *bin = getenv("SIBATCH_BIN") ? getenv("SIBATCH_BIN") : "./bin/sibatch";
-        freopen("/dev/null", "w", stderr);
+        if (!freopen(log, "w", stderr))
+            _exit(126);
         execl(bin, bin, "run", "--dsn", fx.dsn, "--as-of", as, "--out", fx.out, "--config", fx.cfg, (char *)NULL);
         _exit(127);
     }
-    /* wait until it sleeps at the failpoint: its run row is there */
-    for (int i = 0; i < 100; i++) {
-        usleep(200000);
-        if (sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.run WHERE status = 'running'") > 0)
-            break;
+    int there = 0;
+    for (int i = 0; i < 600 && !there; i++) {
+        usleep(100000);
+        char *text = NULL;
+        there = sibt_sh(&text, "cat '%s'", log) == 0 && strstr(text, want) != NULL;
+        free(text);
     }
-    sleep(3);
+    cr_assert(there, "the run did not reach failpoint %s within 60 s (log %s)", point, log);
     return pid;
 }
 
