@@ -21,19 +21,6 @@ const char *sib_clearing_bucket(int m)
     return m >= 24 ? "24+" : m >= 12 ? "12-23" : m >= 6 ? "6-11" : m >= 3 ? "3-5" : "<3";
 }
 
-static int grow_flags(sib_flags *f, size_t *cap)
-{
-    if (f->n < *cap)
-        return SIB_OK;
-    size_t c = *cap ? *cap * 2 : 4096;
-    sib_flag *p = realloc(f->v, c * sizeof *p);
-    if (!p)
-        return SIB_ERR;
-    f->v = p;
-    *cap = c;
-    return SIB_OK;
-}
-
 /* 1 when the person is insured in a pension scheme (110, 120, 170) at A;
  * *last_paid (may be NULL) gets the latest month they paid in one of them, 0
  * when never: an uninsured row's last_paid_period. */
@@ -85,10 +72,9 @@ int sib_clearing_flag(const sib_source *src, const sib_dedup *d, const sib_perso
         const sib_ps *ps = &d->ps[i];
         if (!ps->lapsed)
             continue;
-        if (grow_flags(f, &cap) != SIB_OK)
+        sib_flag *g = sib_append((void **)&f->v, &cap, &f->n, sizeof *f->v);
+        if (!g)
             goto oom;
-        sib_flag *g = &f->v[f->n++];
-        memset(g, 0, sizeof *g);
         g->person = ps->person;
         g->scheme = ps->scheme;
         g->reason = SIB_REASON_LAPSED;
@@ -109,10 +95,9 @@ int sib_clearing_flag(const sib_source *src, const sib_dedup *d, const sib_perso
         int32_t last_paid;
         if (uninsured_excluded(src, persons, (int32_t)p, cfg) || pension_insured(d, (int32_t)p, &last_paid))
             continue;
-        if (grow_flags(f, &cap) != SIB_OK)
+        sib_flag *g = sib_append((void **)&f->v, &cap, &f->n, sizeof *f->v);
+        if (!g)
             goto oom;
-        sib_flag *g = &f->v[f->n++];
-        memset(g, 0, sizeof *g);
         g->person = (int32_t)p;
         g->scheme = -1;
         g->reason = SIB_REASON_UNINSURED;
@@ -246,16 +231,9 @@ static sib_campaign_count *count_for(sib_campaign *c, const char *town, int sche
     for (size_t i = 0; i < c->ncounts; i++)
         if (c->counts[i].scheme == scheme && strcmp(c->counts[i].town, town) == 0)
             return &c->counts[i];
-    if (c->ncounts == c->capcounts) {
-        size_t cap = c->capcounts ? c->capcounts * 2 : 64;
-        sib_campaign_count *p = realloc(c->counts, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        c->counts = p;
-        c->capcounts = cap;
-    }
-    sib_campaign_count *k = &c->counts[c->ncounts++];
-    memset(k, 0, sizeof *k);
+    sib_campaign_count *k = sib_append((void **)&c->counts, &c->capcounts, &c->ncounts, sizeof *c->counts);
+    if (!k)
+        return NULL;
     snprintf(k->town, sizeof k->town, "%s", town);
     k->scheme = (int8_t)scheme;
     return k;

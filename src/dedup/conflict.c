@@ -1,6 +1,7 @@
 /* conflict.c — cross-scheme pension conflicts and refunds (include/dedup/conflict.h). */
 #include "dedup/conflict.h"
 #include "read/contrib.h"
+#include "common/arena.h"
 #include "common/log.h"
 #include "common/month.h"
 
@@ -20,17 +21,12 @@ static void add_month(int month_idx, void *ud)
 {
     collect *k = ud;
     sib_conflicts *c = k->c;
-    if (c->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 1024;
-        sib_conflict_month *p = realloc(c->v, cap * sizeof *p);
-        if (!p) {
-            k->failed = 1;
-            return;
-        }
-        c->v = p;
-        k->cap = cap;
+    sib_conflict_month *m = sib_append((void **)&c->v, &k->cap, &c->n, sizeof *c->v);
+    if (!m) {
+        k->failed = 1;
+        return;
     }
-    c->v[c->n++] = (sib_conflict_month){ k->person, sib_month_from_index(month_idx), k->kind, 0 };
+    *m = (sib_conflict_month){ k->person, sib_month_from_index(month_idx), k->kind, 0 };
 }
 
 static int month_cmp(const void *x, const void *y)
@@ -147,17 +143,13 @@ int sib_conflict_run(sib_dedup *d, sib_source *src, sib_db *db, sib_conflicts **
                 has_refund = 1;
         if (!has_refund)
             continue;
-        if (ne == cap) {
-            cap = cap ? cap * 2 : 1024;
-            size_t *p = realloc(enr, cap * sizeof *p);
-            if (!p) {
-                free(enr);
-                sib_conflicts_free(c);
-                return sib_error_set(err, "conflicts: out of memory");
-            }
-            enr = p;
+        size_t *slot = sib_append((void **)&enr, &cap, &ne, sizeof *enr);
+        if (!slot) {
+            free(enr);
+            sib_conflicts_free(c);
+            return sib_error_set(err, "conflicts: out of memory");
         }
-        enr[ne++] = i;
+        *slot = i;
     }
     refund_ctx rctx = { c, src };
     int rc = SIB_OK;

@@ -205,7 +205,7 @@ static int do_group(const sib_source *src, const int32_t *idx, size_t n, const u
  * ps i's enrollments are idx[start[i] .. start[i+1]). */
 static int fold_paid(const sib_source *src, const int32_t *idx, const int32_t *start, sib_dedup *d)
 {
-    size_t n = 0, cap = 0;
+    size_t cap = 0;
     d->paid_ix = sib_i64map_new(1024);
     if (!d->paid_ix)
         return SIB_ERR;
@@ -217,19 +217,11 @@ static int fold_paid(const sib_source *src, const int32_t *idx, const int32_t *s
         for (size_t k = i; k < j && pension >= 2; k++) {
             if (!is_pension(d->ps[k].scheme))
                 continue;
-            if (n == cap) {
-                cap = cap ? cap * 2 : 1024;
-                sib_months *p = realloc(d->paid, cap * sizeof *p);
-                if (!p)
-                    return SIB_ERR;
-                d->paid = p;
-            }
-            memset(&d->paid[n], 0, sizeof d->paid[n]);
-            if (sib_i64map_put(d->paid_ix, (int64_t)k, (int32_t)n) != SIB_OK)
+            sib_months *m = sib_append((void **)&d->paid, &cap, &d->npaid, sizeof *d->paid);
+            if (!m || sib_i64map_put(d->paid_ix, (int64_t)k, (int32_t)(d->npaid - 1)) != SIB_OK)
                 return SIB_ERR;
-            d->npaid = ++n;
             for (int32_t r = start[k]; r < start[k + 1]; r++)
-                if (sib_months_union(&d->paid[n - 1], &src->paid[idx[r]]) != SIB_OK)
+                if (sib_months_union(m, &src->paid[idx[r]]) != SIB_OK)
                     return SIB_ERR;
         }
         i = j;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/arena.h"
 #include "common/json.h"
 #include "common/sql.h"
 #include "reconcile/csvread.h"
@@ -48,16 +49,9 @@ int sib_recon_add(sib_recon *r, const char *check, const char *file, const char 
                   const char *town, const char *column, const char *expected, const char *found,
                   int status)
 {
-    if (r->n == r->cap) {
-        size_t ncap = r->cap ? r->cap * 2 : 64;
-        sib_recon_item *ni = realloc(r->items, ncap * sizeof *ni);
-        if (!ni)
-            return SIB_ERR;
-        r->items = ni;
-        r->cap = ncap;
-    }
-    sib_recon_item *it = &r->items[r->n++];
-    memset(it, 0, sizeof *it);
+    sib_recon_item *it = sib_append((void **)&r->items, &r->cap, &r->n, sizeof *r->items);
+    if (!it)
+        return SIB_ERR;
     snprintf(it->check, sizeof it->check, "%s", check ? check : "");
     snprintf(it->file, sizeof it->file, "%s", file ? file : "");
     snprintf(it->scheme, sizeof it->scheme, "%s", scheme ? scheme : "");
@@ -179,16 +173,9 @@ static rc_row *rc_get(rc_table *t, const char *scheme, const char *town, int cre
             return &t->rows[i];
     if (!create)
         return NULL;
-    if (t->n == t->cap) {
-        size_t ncap = t->cap ? t->cap * 2 : 32;
-        rc_row *nr = realloc(t->rows, ncap * sizeof *nr);
-        if (!nr)
-            return NULL;
-        t->rows = nr;
-        t->cap = ncap;
-    }
-    rc_row *row = &t->rows[t->n++];
-    memset(row, 0, sizeof *row);
+    rc_row *row = sib_append((void **)&t->rows, &t->cap, &t->n, sizeof *t->rows);
+    if (!row)
+        return NULL;
     snprintf(row->scheme, sizeof row->scheme, "%s", scheme);
     snprintf(row->town, sizeof row->town, "%s", town);
     return row;

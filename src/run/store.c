@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define FLUSH_AT (4u << 20)
 
@@ -20,7 +19,7 @@ typedef struct copy_out {
     sib_buf b;
     const char *table;
     volatile sig_atomic_t *stop;
-    struct timespec t0;
+    double t0;              /* sib_seconds() at the start */
 } copy_out;
 
 static int copy_begin(copy_out *c, sib_db *db, const sib_store_input *in, const char *sqlname,
@@ -30,7 +29,7 @@ static int copy_begin(copy_out *c, sib_db *db, const sib_store_input *in, const 
     c->db = db;
     c->table = table;
     c->stop = in->stop;
-    clock_gettime(CLOCK_MONOTONIC, &c->t0);
+    c->t0 = sib_seconds();
     if (sib_db_copy_in_begin(db, sib_sql_get(sqlname), err) != SIB_OK)
         return sib_error_prefix(err, "storing %s", table);
     return SIB_OK;
@@ -67,10 +66,7 @@ static int copy_end(copy_out *c, sib_error *err)
     if (sib_db_copy_in_end(c->db, err) != SIB_OK)
         rc = SIB_ERR;
     sib_buf_free(&c->b);
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    sib_log_debug("store", "table=%s seconds=%.2f", c->table,
-                  (double)(t1.tv_sec - c->t0.tv_sec) + (t1.tv_nsec - c->t0.tv_nsec) / 1e9);
+    sib_log_debug("store", "table=%s seconds=%.2f", c->table, sib_seconds() - c->t0);
     return rc == SIB_OK ? SIB_OK : sib_error_prefix(err, "storing %s", c->table);
 }
 
