@@ -17,9 +17,14 @@ int sib_month_from_index(int idx);
 int sib_month_diff(int a, int b);
 /* YYYYMMDD of the last day of month m. */
 int sib_month_last_day(int yyyymm);
-/* 1 when d is a real calendar day YYYYMMDD. */
+/* 1 when d is a real calendar day YYYYMMDD (years 1..9999). */
 int sib_date_valid(long yyyymmdd);
-/* Parses "YYYY-MM-DD" (COPY text) into YYYYMMDD; 0 for NULL or junk. */
+/* Parses a date as COPY sends it (DateStyle ISO: "YYYY-MM-DD") into
+ * YYYYMMDD; 0 for NULL or junk. PostgreSQL's dates beyond four-digit years
+ * keep their order: "-infinity" and dates BC give SIB_DATE_BEFORE_ALL,
+ * "infinity" and years past 9999 SIB_DATE_AFTER_ALL; sib_date_valid is
+ * false for both (no age, no birth date to compare). */
+enum { SIB_DATE_BEFORE_ALL = 1, SIB_DATE_AFTER_ALL = 99999999 };
 int sib_date_parse(const char *s);
 /* Completed years at day `on` of someone born on `birth` (both YYYYMMDD). */
 int sib_age_years(int birth, int on);

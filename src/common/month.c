@@ -45,7 +45,7 @@ int sib_month_last_day(int yyyymm)
 int sib_date_valid(long d)
 {
     long y = d / 10000, m = d / 100 % 100, day = d % 100;
-    return y >= 1000 && y <= 9999 && m >= 1 && m <= 12 && day >= 1 &&
+    return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && day >= 1 &&
            day <= days_in_month((int)y, (int)m);
 }
 
@@ -54,21 +54,35 @@ static int isdig(char c)
     return c >= '0' && c <= '9';
 }
 
+/* The dates COPY writes outside years 1..9999: "-infinity", "infinity",
+ * "YYYY-MM-DD BC", a year of five digits or more. 0 when s is none. */
+static int date_beyond(const char *s)
+{
+    if (strcmp(s, "-infinity") == 0)
+        return SIB_DATE_BEFORE_ALL;
+    if (strcmp(s, "infinity") == 0)
+        return SIB_DATE_AFTER_ALL;
+    size_t y = 0;
+    while (isdig(s[y]))
+        y++;
+    if (y < 4 || s[y] != '-' || !isdig(s[y + 1]) || !isdig(s[y + 2]) || s[y + 3] != '-' ||
+        !isdig(s[y + 4]) || !isdig(s[y + 5]))
+        return 0;
+    if (strcmp(s + y + 6, " BC") == 0)
+        return SIB_DATE_BEFORE_ALL;
+    return y > 4 && s[y + 6] == '\0' ? SIB_DATE_AFTER_ALL : 0;
+}
+
 int sib_date_parse(const char *s)
 {
-    if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
+    if (!s)
         return 0;
-    int y, m, d;
-    if (s[10] == '\0' && isdig(s[0]) && isdig(s[1]) && isdig(s[2]) && isdig(s[3]) && isdig(s[5]) &&
-        isdig(s[6]) && isdig(s[8]) && isdig(s[9])) {     /* YYYY-MM-DD, as COPY sends dates */
-        y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-        m = (s[5] - '0') * 10 + (s[6] - '0');
-        d = (s[8] - '0') * 10 + (s[9] - '0');
-    } else {
-        y = atoi(s);
-        m = atoi(s + 5);
-        d = atoi(s + 8);
-    }
+    if (strlen(s) != 10 || !isdig(s[0]) || !isdig(s[1]) || !isdig(s[2]) || !isdig(s[3]) || s[4] != '-' ||
+        !isdig(s[5]) || !isdig(s[6]) || s[7] != '-' || !isdig(s[8]) || !isdig(s[9]))
+        return date_beyond(s);
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
     long v = (long)y * 10000 + m * 100 + d;
     return sib_date_valid(v) ? (int)v : 0;
 }

@@ -112,8 +112,8 @@ sib_id_status sib_idnum_normalize(const char *raw, int as_of, int record_birth,
     key[0] = '\0';
     if (canonical)
         *canonical = 0;
-    if (n == 0)                         /* NULL or blank: missing; "'" alone is text, too short */
-        return sib_blank(raw) ? SIB_ID_MISSING : SIB_ID_LENGTH;
+    if (n == 0)                         /* nothing left once normalized: NULL, blank, "'" */
+        return SIB_ID_MISSING;
     if (n != 18 && n != 15)
         return SIB_ID_LENGTH;
     if (blen != n)                      /* a non-ASCII code point */

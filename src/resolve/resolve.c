@@ -11,6 +11,7 @@
 
 #include "common/arena.h"
 #include "common/log.h"
+#include "common/month.h"
 #include "resolve/idnum.h"
 #include "resolve/match.h"
 #include "resolve/name.h"
@@ -799,7 +800,7 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
     if (ncp != strlen(q.fid) || ncp < 8)
         q.fid[0] = '\0';                /* non-ASCII or too short to compare */
     q.fid_hist = id_hist(q.fid);
-    int bd = rec->birth_date;
+    int bd = sib_date_valid(rec->birth_date) ? rec->birth_date : 0;    /* -infinity, BC: unknown */
     if (bd <= 0 && strlen(q.fid) == 18) {
         int v = atoi((char[9]){q.fid[6], q.fid[7], q.fid[8], q.fid[9], q.fid[10], q.fid[11],
                                q.fid[12], q.fid[13], 0});

@@ -333,7 +333,7 @@ static int resolve(run_ctx *c, sib_error *err)
             P->ref[p] = sib_arena_strndup(c->arena, buf, (size_t)n);
             if (!P->ref[p])
                 return sib_error_set(err, "resolve: out of memory");
-            P->birth[p] = r.birth_date;
+            P->birth[p] = sib_date_valid(r.birth_date) ? r.birth_date : 0;     /* -infinity: no age */
             c->rstats.unresolved++;
         }
     }

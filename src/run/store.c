@@ -1,6 +1,7 @@
 /* store.c — the run's detail into sibatch's current tables (include/run/store.h). */
 #include "run/store.h"
 #include "common/log.h"
+#include "common/month.h"
 #include "common/sql.h"
 #include "extract/extract.h"
 #include "resolve/idnum.h"
@@ -319,7 +320,9 @@ static int store_rejects(sib_db *db, const sib_store_input *in, sib_error *err)
             snprintf(id, sizeof id, "%lld", (long long)r->enrollment_id);
         if (!(r->nulls & SIB_CREJ_NULL_PERIOD))
             snprintf(per, sizeof per, "%d", r->period);
-        if (r->paid_on)
+        if (r->paid_on == SIB_DATE_BEFORE_ALL || r->paid_on == SIB_DATE_AFTER_ALL)
+            snprintf(paid, sizeof paid, "%s", r->paid_on == SIB_DATE_BEFORE_ALL ? "-infinity" : "infinity");
+        else if (r->paid_on)
             snprintf(paid, sizeof paid, "%d", r->paid_on);
         sib_buf_printf(&c.b, "%lld\tcontribution\t%s:%s\t%s\treject\tpaid_on=%s amount=%s\n", run, id, per,
                        sib_reject_reason_name(r->reason), paid, amt);

@@ -117,6 +117,9 @@ Test(integ_peer, dirt, .timeout = 300)
         { 2, "2025-12,350581101,宝盖镇,unknown,1,1,1,0,0.00\n" },
         /* D5 employer 77 does not exist; the identical repeat counted once */
         { 2, "2025-12,350581105,锦尚镇,unknown,1,0,0,0,50.00\n" },
+        /* D7 dead on '-infinity': not insured, 720.00 paid; the other person
+         * keeps 15.00 (paid_on 'infinity') and 2.00 ('-infinity' over NULL) */
+        { 1, "2025-12,350581400,石狮高新技术产业开发区,1,1,0,0,0,737.00\n" },
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         cr_expect_not_null(strstr(got[want[i].file], want[i].row), "missing row %s in:\n%s", want[i].row,
@@ -129,6 +132,16 @@ Test(integ_peer, dirt, .timeout = 300)
                                          " AND (source_key LIKE ':%' OR source_key LIKE '%:')");
     cr_expect_str_eq(keys, "2001: future paid_on=20250115 amount=1200.00|:202501 orphan paid_on=20250115 amount=1200.00");
     free(keys);
+    keys = sibt_query_text(fx.dsn, "SELECT string_agg(source_key || ' ' || reason || ' ' || detail, '|'"
+                                   " ORDER BY source_key) FROM sibatch.reject WHERE source_key LIKE '2071:%'");
+    cr_expect_str_eq(keys, "2071:202511 repeat paid_on= amount=150.00|2071:202512 repeat paid_on=20251220 amount=150.00");
+    free(keys);
+    /* D7: a '-infinity' record birth date is before 1900; dead on '-infinity' is no target */
+    keys = sibt_query_text(fx.dsn, "SELECT id_status || ' ' || link_kind FROM sibatch.population_link WHERE pop_id = 2081");
+    cr_expect_str_eq(keys, "legacy_pre1900 unresolved");
+    free(keys);
+    cr_expect_eq(sibt_query_long(fx.dsn, "SELECT count(*) FROM sibatch.target WHERE person_ref = '350581197505050036'"),
+                 0);
     sibt_fixture_teardown(&fx);
 }
 

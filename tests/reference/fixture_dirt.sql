@@ -23,6 +23,16 @@
 --                         employer), paid 202512 twice, identical rows (full tie)
 --  D6 350581196511110061  as 15 digits '350581651111006' with birth_date 1865:
 --                         legacy before 1900, not converted (unresolved)
+--  D7 dates PostgreSQL writes as -infinity and infinity, town 350581400:
+--     350581197505050036  210 e2061 open, paid 202501-202512 (60.00 a month);
+--                         population row deceased_on '-infinity': dead, not
+--                         insured, the 720.00 still paid
+--     350581196606060044  210 e2071 open; 202512 paid twice, paid_on 'infinity'
+--                         (15.00, kept: the latest) and 2025-12-20 (150.00);
+--                         202511 twice, paid_on NULL (150.00) and '-infinity'
+--                         (2.00, kept: later than an empty paid_on)
+--     pop 2081 '350581750101003' with birth_date '-infinity': legacy before
+--                         1900, not converted (unresolved)
 -- Rejects: enrollment e2091 NULL insurance_type, e2092 NULL start_month;
 -- contribution NULL enrollment_id (orphan), NULL period (future), e2001 with
 -- NULL base and amounts in 202301 (a paid month with 0.00: it is before the
@@ -44,6 +54,8 @@ INSERT INTO si_src.enrollment (enrollment_id, source_system, id_number, name, ge
  (2031, 'employment',  '350581199009090046', '钟四', '2', '1990-09-09', '210', 1, 'employee', '350581100001', 202201, NULL, '1', NULL),
  (2041, 'employment',  E'35058119801212\u00a0007x', '邓五', '1', '1980-12-12', '410', 77, 'employee', '350581105', 202401, NULL, '1', NULL),
  (2051, 'enterprise',  '350581651111006', '古六', '1', '1865-11-11', '110', NULL, 'employee', '350581106', 202501, NULL, '1', NULL),
+ (2061, 'employment',  '350581197505050036', '林七', '1', '1975-05-05', '210', NULL, 'employee', '350581400', 202401, NULL, '1', NULL),
+ (2071, 'employment',  '350581196606060044', '黄八', '2', '1966-06-06', '210', NULL, 'employee', '350581400', 202401, NULL, '1', NULL),
  (2091, 'enterprise',  '350581198503030087', '范九', '1', '1985-03-03', NULL, NULL, 'employee', '350581001', 202001, NULL, '1', NULL),
  (2092, 'enterprise',  '350581198503030087', '范九', '1', '1985-03-03', '110', NULL, 'employee', '350581001', NULL, NULL, '1', NULL);
 
@@ -60,8 +72,15 @@ UNION ALL SELECT 2031, m, 4000, 40, 20, make_date(m / 100, m % 100, 15) FROM pg_
 UNION ALL SELECT 2041, 202512, 5000, 50, 0, '2025-12-15'
 UNION ALL SELECT 2041, 202512, 5000, 50, 0, '2025-12-15'
 UNION ALL SELECT NULL, 202501, 5000, 800, 400, '2025-01-15'
-UNION ALL SELECT 2001, NULL, 5000, 800, 400, '2025-01-15';
+UNION ALL SELECT 2001, NULL, 5000, 800, 400, '2025-01-15'
+UNION ALL SELECT 2061, m, 3000, 40, 20, make_date(m / 100, m % 100, 15) FROM pg_temp.months(202501, 202512) m
+UNION ALL SELECT 2071, 202512, 3000, 10, 5, 'infinity'
+UNION ALL SELECT 2071, 202512, 3000, 100, 50, '2025-12-20'
+UNION ALL SELECT 2071, 202511, 3000, 100, 50, NULL
+UNION ALL SELECT 2071, 202511, 3000, 1, 1, '-infinity';
 
 INSERT INTO si_src.population (pop_id, id_number, name, gender, birth_date, town_code, residence, deceased_on, in_school) VALUES
  (2031, E'\'350581199009090046', '钟四', '2', '1990-09-09', '350581100', 'hukou', '2025-12-31', false),
- (2041, '35058119801212007x', '邓五', '1', '1980-12-12', ' 350581105', 'hukou', NULL, NULL);
+ (2041, '35058119801212007x', '邓五', '1', '1980-12-12', ' 350581105', 'hukou', NULL, NULL),
+ (2061, '350581197505050036', '林七', '1', '1975-05-05', '350581400', 'hukou', '-infinity', false),
+ (2081, '350581750101003', '蔡九', '2', '-infinity', '350581400', 'hukou', NULL, false);

@@ -40,7 +40,19 @@ Test(unit_month, parse_and_format)
     cr_assert_eq(sib_date_parse(NULL), 0);
     cr_assert_eq(sib_date_parse("junk"), 0);
     cr_assert_eq(sib_date_parse("2025-02-30"), 0, "no such day");
-    cr_assert_eq(sib_date_parse("2024-02-29 BC"), 20240229, "the slow path reads the same date");
+    cr_assert_eq(sib_date_parse("0999-12-31"), 9991231, "years before 1000 are days too");
+    cr_assert_eq(sib_date_parse("2024-2-29"), 0);
+    /* PostgreSQL's dates outside years 1..9999 keep their order */
+    cr_assert_eq(sib_date_parse("-infinity"), SIB_DATE_BEFORE_ALL);
+    cr_assert_eq(sib_date_parse("2024-02-29 BC"), SIB_DATE_BEFORE_ALL);
+    cr_assert_eq(sib_date_parse("infinity"), SIB_DATE_AFTER_ALL);
+    cr_assert_eq(sib_date_parse("10000-01-01"), SIB_DATE_AFTER_ALL);
+    cr_assert_eq(sib_date_parse("10000-01-01 BC"), SIB_DATE_BEFORE_ALL);
+    cr_assert_eq(sib_date_parse("infinity BC"), 0);
+    cr_assert(SIB_DATE_BEFORE_ALL < sib_date_parse("0001-01-01"));
+    cr_assert(SIB_DATE_AFTER_ALL > sib_date_parse("9999-12-31"));
+    cr_assert_not(sib_date_valid(SIB_DATE_BEFORE_ALL));
+    cr_assert_not(sib_date_valid(SIB_DATE_AFTER_ALL));
     char buf[8];
     sib_month_format(202503, buf);
     cr_assert_str_eq(buf, "2025-03");

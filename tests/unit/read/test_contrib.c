@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/month.h"
 #include "read/contrib.h"
 
 /* sib_contrib_parse on one line (copied: it parses in place). */
@@ -38,12 +39,15 @@ Test(unit_contrib, parses_contribution_rows)
     f = contrib("12\t202513\t0.00\t0.00\t0.00\t2023-02-30", 0);
     cr_assert_eq(f.period, 202513);
     cr_assert_eq(f.paid_on, 0);
-    /* other shapes take the general path, with the same meaning */
+    /* other shapes take the general path, with the same meaning; a date BC
+     * is before every day */
     f = contrib("12\t202301\t12.345\t.5\t1e5\t2023-01-15 BC", 0);
     cr_assert_eq(f.base, 1234);         /* two decimals kept */
     cr_assert_eq(f.employer, 50);
     cr_assert_eq(f.personal, 100);
-    cr_assert_eq(f.paid_on, 20230115);
+    cr_assert_eq(f.paid_on, SIB_DATE_BEFORE_ALL);
+    f = contrib("12\t202301\t1\t2\t3\tinfinity", 0);
+    cr_assert_eq(f.paid_on, SIB_DATE_AFTER_ALL);
     f = contrib("1234567890123456789\t20230\\x\t1\t2\t3\t2023-01-15", 0);
     cr_assert(!f.period_ok, "not an integer");
     /* not six columns */

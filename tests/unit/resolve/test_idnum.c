@@ -71,8 +71,8 @@ ParameterizedTestParameters(unit_idnum, table)
         /* reasons */
         {"", SIB_ID_MISSING, ""},
         {" \xe3\x80\x80 ", SIB_ID_MISSING, ""},
-        {"'", SIB_ID_LENGTH, ""},                          /* empty once its ' is gone: text, not blank */
-        {" ' ", SIB_ID_LENGTH, ""},
+        {"'", SIB_ID_MISSING, ""},                         /* nothing left once normalized */
+        {" ' ", SIB_ID_MISSING, ""},
         {"1101051949123100", SIB_ID_LENGTH, ""},
         {"110105194912310021X", SIB_ID_LENGTH, ""},
         {"11010519491231002Y", SIB_ID_CHARACTER, ""},
