@@ -63,6 +63,25 @@ CREATE INDEX IF NOT EXISTS target_open_idx ON sibatch.target (person_ref, reason
 CREATE INDEX IF NOT EXISTS target_closed_run_idx ON sibatch.target (closed_run);
 CREATE INDEX IF NOT EXISTS target_opened_run_idx ON sibatch.target (opened_run);
 
+-- What a published run's refresh overwrote in a target: the values the run
+-- before it had set. A rerun of a month, or --force to an earlier one, puts
+-- the targets the replaced runs refreshed back as they were before the
+-- earliest of them (sql/campaign_undo_restore.sql), so that redoing a month
+-- gives the state of running it straight through. One row per target a run
+-- refreshes; the rows of a replaced run go with it. Pruning the rows of old
+-- runs is safe; it only keeps --force from going back past them.
+CREATE TABLE IF NOT EXISTS sibatch.target_prior (
+    run_id          bigint NOT NULL,    -- the run that refreshed the target
+    target_id       bigint NOT NULL,
+    town_code       text NOT NULL,
+    months_unpaid   integer,
+    last_paid       integer,
+    last_run        bigint NOT NULL,
+    last_as_of      integer NOT NULL,
+    PRIMARY KEY (run_id, target_id)
+);
+COMMENT ON TABLE sibatch.target_prior IS 'Per run: the values its refresh overwrote in sibatch.target, for undoing the run on a rerun or --force';
+
 -- Per run: the campaign's counts by town and insurance type.
 CREATE TABLE IF NOT EXISTS sibatch.run_count (
     run_id           bigint NOT NULL REFERENCES sibatch.run ON DELETE CASCADE,
@@ -222,3 +241,8 @@ BEGIN
     END IF;
 END $$;
 INSERT INTO sibatch.schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;
+
+-- Version 4: sibatch.target_prior (created above with IF NOT EXISTS). Runs
+-- published before the upgrade left no rows there: redoing one of their
+-- months restores nothing they refreshed, as before.
+INSERT INTO sibatch.schema_version (version) VALUES (4) ON CONFLICT DO NOTHING;

@@ -57,7 +57,12 @@ typedef struct sib_flags {
 int sib_clearing_flag(const sib_source *src, const sib_dedup *d, const sib_persons *persons,
                       const sib_config *cfg, sib_flags **out /* OUT */, sib_error *err);
 void sib_flags_free(sib_flags *f);
-/* Aging bucket of months unpaid: "3-5", "6-11", "12-23", "24+" (or "<3"). */
+/* Aging buckets of lapsed targets by months unpaid, in order: "<3" (only
+ * under a lapse threshold below 3), "3-5", "6-11", "12-23", "24+". */
+enum { SIB_AGING_BUCKETS = 5 };
+int sib_clearing_bucket_index(int months_unpaid);
+const char *sib_clearing_bucket_name(int index);
+/* sib_clearing_bucket_name(sib_clearing_bucket_index(months_unpaid)) */
 const char *sib_clearing_bucket(int months_unpaid);
 
 typedef struct sib_campaign sib_campaign;

@@ -10,7 +10,7 @@
 #include "common/db.h"
 
 /* The version the last upgrade of sql/sibatch.sql records. */
-#define SIB_SCHEMA_VERSION 3
+#define SIB_SCHEMA_VERSION 4
 
 int sib_schema_init(sib_db *db, sib_error *err);
 /* The version of schema sibatch in the database (0 when it is missing), -1

@@ -16,9 +16,20 @@ const char *sib_resolution_name(int res)
     return res > 0 && res < 4 ? resolution_names[res] : "";
 }
 
+int sib_clearing_bucket_index(int m)
+{
+    return m >= 24 ? 4 : m >= 12 ? 3 : m >= 6 ? 2 : m >= 3 ? 1 : 0;
+}
+
+const char *sib_clearing_bucket_name(int index)
+{
+    static const char *const names[SIB_AGING_BUCKETS] = { "<3", "3-5", "6-11", "12-23", "24+" };
+    return index >= 0 && index < SIB_AGING_BUCKETS ? names[index] : "";
+}
+
 const char *sib_clearing_bucket(int m)
 {
-    return m >= 24 ? "24+" : m >= 12 ? "12-23" : m >= 6 ? "6-11" : m >= 3 ? "3-5" : "<3";
+    return sib_clearing_bucket_name(sib_clearing_bucket_index(m));
 }
 
 /* 1 when the person is insured in a pension scheme (110, 120, 170) at A;
@@ -186,6 +197,8 @@ int sib_campaign_load(sib_db *db, int64_t run_id, int replace_from, int dry_run,
     const char *params[2] = { from, rid };
     if (replace_from > 0 && !dry_run &&
         (run_sql(db, "campaign_undo_delete", 1, params, err) != SIB_OK ||
+         run_sql(db, "campaign_undo_restore", 1, params, err) != SIB_OK ||
+         run_sql(db, "campaign_undo_prior", 1, params, err) != SIB_OK ||
          run_sql(db, "campaign_undo_reopen", 1, params, err) != SIB_OK ||
          run_sql(db, "campaign_undo_runs", 2, params, err) != SIB_OK))
         goto fail;
@@ -290,10 +303,17 @@ static int closing_resolution(const open_target *o, int32_t person, const sib_de
 {
     if (person < 0 || persons->deceased[person])
         return SIB_RES_EXCLUDED;
-    if (o->reason == SIB_REASON_UNINSURED)
-        return pension_insured(d, person, NULL) ? SIB_RES_ENROLLED : SIB_RES_EXCLUDED;
     size_t first, n;
     sib_dedup_person(d, person, &first, &n);
+    if (o->reason == SIB_REASON_UNINSURED) {
+        /* enrolled: insured in a pension scheme other than by drawing its
+         * pension; insured only as a pensioner is the issue's "now drawing a
+         * pension": excluded, as aged out, in school or no longer resolvable */
+        for (size_t j = first; j < first + n; j++)
+            if (d->ps[j].scheme <= SIB_S170 && d->ps[j].insured && !d->ps[j].beneficiary)
+                return SIB_RES_ENROLLED;
+        return SIB_RES_EXCLUDED;
+    }
     for (size_t j = first; j < first + n; j++) {
         const sib_ps *ps = &d->ps[j];
         if (ps->scheme != o->scheme)
@@ -430,6 +450,7 @@ int sib_campaign_apply(sib_campaign *c, sib_db *db, int64_t run_id, int as_of,
     if (sib_db_exec_file(db, "campaign_temp", err) != SIB_OK ||
         copy_buf(db, "campaign_copy_refresh", &rb, err) != SIB_OK ||
         copy_buf(db, "campaign_copy_close", &cb, err) != SIB_OK ||
+        run_sql(db, "campaign_prior", 1, params, err) != SIB_OK ||
         run_sql(db, "campaign_apply", 2, params, err) != SIB_OK ||
         run_sql(db, "campaign_close", 2, params, err) != SIB_OK ||
         copy_buf(db, "campaign_copy_new", &nb, err) != SIB_OK ||

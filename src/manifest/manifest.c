@@ -51,13 +51,6 @@ static cJSON *target_json(const sib_target *t)
     return o;
 }
 
-static const char *const buckets[] = { "3-5", "6-11", "12-23", "24+" };
-
-static int bucket_index(int months)
-{
-    return months >= 24 ? 3 : months >= 12 ? 2 : months >= 6 ? 1 : 0;
-}
-
 static cJSON *clearing_json(const sib_manifest_input *in)
 {
     const sib_config *cfg = in->cfg;
@@ -80,8 +73,8 @@ static cJSON *clearing_json(const sib_manifest_input *in)
     cJSON_AddNumberToObject(o, "unresolved_population", (double)in->flags->unresolved_population);
 
     int nt = cfg->ntowns + 1;
-    long (*town)[7] = calloc((size_t)nt, sizeof *town);  /* open, lapsed, uninsured, 4 buckets */
-    long aging[4] = { 0 };
+    long (*town)[3 + SIB_AGING_BUCKETS] = calloc((size_t)nt, sizeof *town);   /* open, lapsed, uninsured, buckets */
+    long aging[SIB_AGING_BUCKETS] = { 0 };
     if (!town) {
         cJSON_Delete(o);
         return NULL;
@@ -95,7 +88,7 @@ static cJSON *clearing_json(const sib_manifest_input *in)
         town[t][0]++;
         if (g->reason == SIB_REASON_LAPSED) {
             town[t][1]++;
-            int b = bucket_index(g->months_unpaid);
+            int b = sib_clearing_bucket_index(g->months_unpaid);
             town[t][3 + b]++;
             aging[b]++;
         } else {
@@ -103,16 +96,18 @@ static cJSON *clearing_json(const sib_manifest_input *in)
         }
     }
     cJSON *ag = cJSON_AddObjectToObject(o, "aging");
-    for (int b = 0; b < 4; b++)
-        cJSON_AddNumberToObject(ag, buckets[b], (double)aging[b]);
+    for (int b = 0; b < SIB_AGING_BUCKETS; b++)    /* "<3" only when a lapse threshold is below 3 */
+        if (b > 0 || aging[b])
+            cJSON_AddNumberToObject(ag, sib_clearing_bucket_name(b), (double)aging[b]);
     cJSON *bt = cJSON_AddObjectToObject(o, "by_town");
     for (int t = 0; t < nt; t++) {
         cJSON *x = cJSON_AddObjectToObject(bt, t < cfg->ntowns ? cfg->towns[t].code : "unknown");
         cJSON_AddNumberToObject(x, "open", (double)town[t][0]);
         cJSON_AddNumberToObject(x, "lapsed", (double)town[t][1]);
         cJSON_AddNumberToObject(x, "uninsured", (double)town[t][2]);
-        for (int b = 0; b < 4; b++)
-            cJSON_AddNumberToObject(x, buckets[b], (double)town[t][3 + b]);
+        for (int b = 0; b < SIB_AGING_BUCKETS; b++)
+            if (b > 0 || aging[0])
+                cJSON_AddNumberToObject(x, sib_clearing_bucket_name(b), (double)town[t][3 + b]);
     }
     free(town);
     return o;

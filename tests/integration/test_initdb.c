@@ -84,7 +84,7 @@ Test(integ_initdb, concurrent_runs_do_not_fail, .init = setup, .fini = teardown)
     free(qbin);
     cr_expect_eq(rc, 0, "concurrent init-db: exit %d: %s", rc, out);
     free(out);
-    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.schema_version"), 3);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.schema_version"), 4);
 }
 
 static const char key_collation[] =
@@ -118,11 +118,13 @@ static const char cluster_columns[] =
     "SELECT count(*) FROM pg_attribute WHERE attrelid = 'sibatch.enrollment_link'::regclass"
     " AND attname IN ('cluster_id', 'survivor_id', 'is_record') AND NOT attisdropped";
 
-/* Back to version 2: the clusters in three columns of enrollment_link. */
+/* Back to version 2: the clusters in three columns of enrollment_link, no
+ * target_prior (version 4). */
 static void downgrade_to_version_2(void)
 {
     sibt_exec(dsn, "DROP VIEW sibatch.v_merge_reason, sibatch.v_duplicate_cluster;"
-                   " DROP TABLE sibatch.duplicate;"
+                   " DROP TABLE sibatch.duplicate, sibatch.target_prior;"
+                   " DELETE FROM sibatch.schema_version WHERE version = 4;"
                    " ALTER TABLE sibatch.enrollment_link ADD COLUMN cluster_id integer,"
                    "   ADD COLUMN survivor_id bigint, ADD COLUMN is_record boolean NOT NULL DEFAULT false;"
                    " DELETE FROM sibatch.schema_version WHERE version = 3;"
@@ -130,10 +132,11 @@ static void downgrade_to_version_2(void)
     cr_assert_eq(sibt_query_long(dsn, cluster_columns), 3);
 }
 
-static void expect_version_3(void)
+static void expect_version_4(void)
 {
     cr_expect_eq(sibt_query_long(dsn, cluster_columns), 0);
-    cr_expect_eq(sibt_query_long(dsn, "SELECT max(version) FROM sibatch.schema_version"), 3);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT max(version) FROM sibatch.schema_version"), 4);
+    cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.target_prior"), 0, "version 4's table");
     cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM pg_views WHERE schemaname = 'sibatch'"
                                       " AND viewname IN ('v_merge_reason', 'v_duplicate_cluster')"), 2);
 }
@@ -146,7 +149,7 @@ Test(integ_initdb, upgrades_a_version_2_schema, .init = setup, .fini = teardown)
 
     init_db();
 
-    expect_version_3();
+    expect_version_4();
     cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.enrollment_link WHERE enrollment_id = 101"
                                       " AND link_kind = 'exact'"), 1, "the links are kept");
     cr_expect_eq(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.duplicate"), 0);
@@ -163,14 +166,14 @@ Test(integ_initdb, run_upgrades_an_older_schema, .init = setup, .fini = teardown
 
     int rc = sibt_run(&out, "run --dsn '%s' --as-of 2025-12 --out '%s' --dry-run 2>&1", dsn, dir);
     cr_expect_eq(rc, 1, "dry run on version 2: exit %d: %s", rc, out);
-    cr_expect(strstr(out, "schema sibatch is at version 2, this sibatch needs 3") != NULL, "%s", out);
+    cr_expect(strstr(out, "schema sibatch is at version 2, this sibatch needs 4") != NULL, "%s", out);
     free(out);
     cr_expect_eq(sibt_query_long(dsn, cluster_columns), 3, "the dry run changed nothing");
 
     rc = sibt_run(&out, "run --dsn '%s' --as-of 2025-12 --out '%s' 2>&1", dsn, dir);
     cr_expect_eq(rc, 0, "run on version 2: exit %d: %s", rc, out);
     free(out);
-    expect_version_3();
+    expect_version_4();
     sibt_sh(&out, "rm -rf '%s'", dir);
     free(out);
 }

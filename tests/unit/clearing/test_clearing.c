@@ -131,4 +131,8 @@ Test(unit_clearing, aging_buckets)
     cr_assert_str_eq(sib_clearing_bucket(12), "12-23");
     cr_assert_str_eq(sib_clearing_bucket(23), "12-23");
     cr_assert_str_eq(sib_clearing_bucket(24), "24+");
+    cr_assert_str_eq(sib_clearing_bucket(2), "<3", "only under a lapse threshold below 3");
+    for (int m = 0; m < 40; m++)
+        cr_assert_str_eq(sib_clearing_bucket_name(sib_clearing_bucket_index(m)), sib_clearing_bucket(m));
+    cr_assert_str_eq(sib_clearing_bucket_name(SIB_AGING_BUCKETS), "");
 }
