@@ -146,10 +146,10 @@ unix_socket_directories = '$a/sock'
 max_connections = 100
 shared_buffers = 1GB
 work_mem = 64MB
-# PostgreSQL's default. The run builds eleven indexes a night; on this virtual
-# machine a page of fresh memory costs about 10 us to fault in, so 512MB of
+# PostgreSQL's default. The run builds eleven indexes a night; on a virtual
+# machine where a page of fresh memory cost about 10 us to fault in, 512MB of
 # sort memory made them slower (the resolution tables' seven: 17-20 s against
-# 10-13 s at scale 10; docs/performance.md).
+# 10-13 s at scale 10; docs/performance-log.md).
 maintenance_work_mem = 64MB
 effective_cache_size = 12GB
 max_wal_size = 4GB

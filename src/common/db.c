@@ -209,7 +209,7 @@ static void db_cancel(sib_db *db)
  * With SO_RCVLOWAT the kernel wakes the client only once COPY_LOWAT bytes
  * wait; rows already received are read without waiting, and a wait lasts at
  * most COPY_WAIT_MS, so a last piece shorter than the mark (the end of the
- * COPY) is read after that wait. Measured: docs/performance.md. Not over
+ * COPY) is read after that wait. Measured: docs/performance-log.md. Not over
  * TLS, where decrypted bytes can wait inside the TLS library unseen by
  * poll(); the low-water mark is set back to 1 before anything else is read
  * on the connection (a synchronous wait for a short reply would never end). */

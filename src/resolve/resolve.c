@@ -163,7 +163,7 @@ static const char *rec_norm(run_state *s, size_t i)
  * and the ICU transliterations are the costly part of a comparison) and
  * found again through the small map of distinct names, not through an
  * array per record: that array's pages were mostly touched once each, and
- * a fresh page costs more than the hash (docs/performance.md). Under a
+ * a fresh page costs more than the hash (docs/performance-log.md). Under a
  * hash collision with another name the forms are computed into tmp. */
 static const char *rec_simp(run_state *s, size_t i, char tmp[3 * NAME_CAP])
 {
