@@ -22,6 +22,7 @@
 #include "common/db.h"
 #include "common/error.h"
 #include "read/months.h"
+#include "read/rejlog.h"
 
 /* How a row takes part in the run. */
 enum sib_row_state {
@@ -75,18 +76,6 @@ typedef struct sib_population {
     int32_t person;         /* filled by the resolve stage, -1 before */
 } sib_population;
 
-/* A contribution row sibatch could not use, kept for sibatch.reject. */
-enum { SIB_CREJ_NULL_ID = 1, SIB_CREJ_NULL_PERIOD = 2 };
-
-typedef struct sib_contrib_reject {
-    int64_t enrollment_id;  /* 0 when NULL */
-    int32_t period;         /* raw period (0 when NULL) */
-    uint8_t reason;
-    uint8_t nulls;          /* SIB_CREJ_NULL_*: which of the two were NULL */
-    int32_t paid_on;        /* YYYYMMDD or 0 */
-    int64_t amount;         /* employer + personal, cents */
-} sib_contrib_reject;
-
 typedef struct sib_source {
     int as_of;                      /* YYYYMM */
     sib_employer *emp; size_t nemp;
@@ -94,7 +83,7 @@ typedef struct sib_source {
     sib_months *paid;               /* per enrollment: paid months of its kept rows
                                        (NULL after sib_source_drop_paid) */
     sib_population *pop; size_t npop;
-    sib_contrib_reject *crej; size_t ncrej, capcrej;
+    sib_rejlog *crej;               /* contribution rows rejected, for sibatch.reject */
     /* counts */
     long contrib_rows, contrib_kept, contrib_out_of_scope, contrib_not_started;
     long rejects[3][SIB_REJ_COUNT];  /* [0] enrollment, [1] contribution, [2] population */

@@ -70,8 +70,7 @@ typedef struct stream {
     _Atomic long rows;
     long kept, out_of_scope, not_started;
     long rejects[SIB_REJ_COUNT];
-    sib_contrib_reject *crej;
-    size_t ncrej, capcrej;
+    sib_rejlog *crej;               /* its rejected rows */
     repeat_list rep;
     crow *recent;                   /* 1 << recent_bits slots, enr = -1 when empty; NULL: none */
     int recent_bits;
@@ -84,16 +83,15 @@ typedef struct stream {
     sib_error err;
 } stream;
 
-static int add_crej(stream *w, const sib_contrib_fields *f, int reason)
+static int add_crej(stream *w, const sib_contrib_fields *f, int reason, sib_error *err)
 {
-    sib_contrib_reject *r = sib_append((void **)&w->crej, &w->capcrej, &w->ncrej, sizeof *w->crej);
-    if (!r)
+    sib_contrib_reject r = { .enrollment_id = f->id_ok ? f->enrollment_id : 0,
+                             .period = f->period_ok ? (int32_t)f->period : 0, .reason = (uint8_t)reason,
+                             .nulls = (uint8_t)((f->id_ok ? 0 : SIB_CREJ_NULL_ID) |
+                                                (f->period_ok ? 0 : SIB_CREJ_NULL_PERIOD)),
+                             .paid_on = f->paid_on, .amount = f->employer + f->personal };
+    if (sib_rejlog_add(w->crej, &r, err) != SIB_OK)
         return SIB_ERR;
-    *r = (sib_contrib_reject){ .enrollment_id = f->id_ok ? f->enrollment_id : 0,
-                               .period = f->period_ok ? (int32_t)f->period : 0, .reason = (uint8_t)reason,
-                               .nulls = (uint8_t)((f->id_ok ? 0 : SIB_CREJ_NULL_ID) |
-                                                  (f->period_ok ? 0 : SIB_CREJ_NULL_PERIOD)),
-                               .paid_on = f->paid_on, .amount = f->employer + f->personal };
     w->rejects[reason]++;
     return SIB_OK;
 }
@@ -263,9 +261,7 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
         started = e->state != SIB_ROW_NOT_STARTED;
     }
     if (reason) {
-        if (add_crej(w, &f, reason) != SIB_OK)
-            return sib_error_set(err, "contribution: out of memory");
-        return SIB_OK;
+        return add_crej(w, &f, reason, err);
     }
     int32_t *last_paid;
     int64_t *sum12;
@@ -334,13 +330,13 @@ static void cross_repeat(int month_idx, void *ud)
 
 /* Folds a stream's findings into the source; stream 1's aggregates into the
  * enrollments (a month both streams paid is a repeat, settled later). */
-static int stream_merge(sib_source *s, stream *w, repeat_list *rep)
+static int stream_merge(sib_source *s, stream *w, repeat_list *rep, sib_error *err)
 {
-    for (size_t i = 0; i < w->ncrej; i++) {
-        sib_contrib_reject *r = sib_append((void **)&s->crej, &s->capcrej, &s->ncrej, sizeof *s->crej);
-        if (!r)
-            return SIB_ERR;
-        *r = w->crej[i];
+    if (!s->crej) {             /* the first stream's log becomes the source's */
+        s->crej = w->crej;
+        w->crej = NULL;
+    } else if (sib_rejlog_append(s->crej, w->crej, err) != SIB_OK) {
+        return SIB_ERR;
     }
     for (int r = 0; r < SIB_REJ_COUNT; r++)
         s->rejects[SIB_TABLE_CONTRIBUTION][r] += w->rejects[r];
@@ -350,7 +346,7 @@ static int stream_merge(sib_source *s, stream *w, repeat_list *rep)
     s->contrib_not_started += w->not_started;
     for (size_t i = 0; i < w->rep.n; i++)
         if (add_repeat(rep, w->rep.v[i]) != SIB_OK)
-            return SIB_ERR;
+            return sib_error_set(err, "contribution: out of memory");
     if (!w->agg)
         return SIB_OK;
     int aidx = sib_month_index(s->as_of);
@@ -362,7 +358,7 @@ static int stream_merge(sib_source *s, stream *w, repeat_list *rep)
         cross_ctx x = { rep, (int32_t)i, 0 };
         sib_months_intersect(&s->paid[i], &a->paid, aidx, cross_repeat, &x);
         if (x.failed || sib_months_union(&s->paid[i], &a->paid) != SIB_OK)
-            return SIB_ERR;
+            return sib_error_set(err, "contribution: out of memory");
         if (a->last_paid > e->last_paid)
             e->last_paid = a->last_paid;
         e->sum12 += a->sum12;
@@ -376,7 +372,7 @@ static void stream_free(stream *w)
         for (size_t i = 0; i < w->src->nenr; i++)
             sib_months_clear(&w->agg[i].paid);
     free(w->agg);
-    free(w->crej);
+    sib_rejlog_free(w->crej);
     free(w->rep.v);
     free(w->recent);
     free(w->sql);
@@ -483,7 +479,7 @@ static int pair_cmp(const void *a, const void *b)
 }
 
 /* rows[0..n): one pair's rows sorted by crow_cmp, the kept one first. */
-static int reject_further(sib_source *src, const crow *rows, size_t n)
+static int reject_further(sib_source *src, const crow *rows, size_t n, sib_error *err)
 {
     for (size_t i = 1; i < n; i++) {
         sib_enrollment *e = &src->enr[rows[i].enr];
@@ -491,11 +487,10 @@ static int reject_further(sib_source *src, const crow *rows, size_t n)
             src->contrib_not_started--;     /* counted by the stream, a repeat after all */
         else if (sib_month_diff(src->as_of, rows[i].period) < 12)
             e->sum12 -= rows[i].amount;
-        sib_contrib_reject *r = sib_append((void **)&src->crej, &src->capcrej, &src->ncrej, sizeof *src->crej);
-        if (!r)
+        sib_contrib_reject r = { .enrollment_id = e->id, .period = rows[i].period, .reason = SIB_REJ_REPEAT,
+                                 .paid_on = rows[i].paid_on, .amount = rows[i].amount };
+        if (sib_rejlog_add(src->crej, &r, err) != SIB_OK)
             return SIB_ERR;
-        *r = (sib_contrib_reject){ .enrollment_id = e->id, .period = rows[i].period, .reason = SIB_REJ_REPEAT,
-                                   .paid_on = rows[i].paid_on, .amount = rows[i].amount };
         src->rejects[SIB_TABLE_CONTRIBUTION][SIB_REJ_REPEAT]++;
     }
     return SIB_OK;
@@ -526,10 +521,10 @@ static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_err
         }
         if (firsts == 1 && !cross) {
             qsort(rep->v + i, j - i, sizeof *rep->v, crow_cmp);
-            if (reject_further(src, rep->v + i, j - i) != SIB_OK) {
+            if (reject_further(src, rep->v + i, j - i, err) != SIB_OK) {
                 free(ids);
                 free(periods);
-                return sib_error_set(err, "contribution: out of memory");
+                return SIB_ERR;
             }
         } else {
             ids[n] = (size_t)rep->v[i].enr;
@@ -545,9 +540,9 @@ static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_err
         return SIB_ERR;
     for (size_t i = 0; i < nrows; i = j) {
         j = pair_end(rows, nrows, i);
-        if (reject_further(src, rows + i, j - i) != SIB_OK) {
+        if (reject_further(src, rows + i, j - i, err) != SIB_OK) {
             free(rows);
-            return sib_error_set(err, "contribution: out of memory");
+            return SIB_ERR;
         }
     }
     free(rows);
@@ -597,6 +592,8 @@ int sib_source_read_contributions(sib_source *s, sib_db *db, const char *dsn, co
         w[i].src = s;
         w[i].stop = stop;
         w[i].as_of_idx = sib_month_index(s->as_of);
+        if (!(w[i].crej = sib_rejlog_new(err)))
+            goto done;
         if (opts->recent_rows > 0) {
             w[i].recent_bits = recent_bits;
             w[i].recent = malloc(sizeof *w[i].recent << recent_bits);
@@ -658,10 +655,8 @@ int sib_source_read_contributions(sib_source *s, sib_db *db, const char *dsn, co
     if (w[0].progress)
         draw_progress(&w[0], 1);
     for (int i = 0; i < nstreams; i++)
-        if (stream_merge(s, &w[i], &rep) != SIB_OK) {
-            sib_error_set(err, "contribution: out of memory");
+        if (stream_merge(s, &w[i], &rep, err) != SIB_OK)
             goto done;
-        }
     double dt = sib_seconds() - t0;
     sib_log_info("read", "table=contribution rows=%ld streams=%d seconds=%.2f rows_per_s=%.0f",
                  s->contrib_rows, nstreams, dt, dt > 0 ? (double)s->contrib_rows / dt : 0.0);

@@ -384,7 +384,7 @@ void sib_source_free(sib_source *src)
     free(src->enr);
     free(src->pop);
     free(src->emp);
-    free(src->crej);
+    sib_rejlog_free(src->crej);
     sib_i64map_free(src->emp_map);
     sib_i64map_free(src->enr_map);
     free_segments(src);

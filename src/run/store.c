@@ -295,6 +295,36 @@ static int store_review(sib_db *db, const sib_store_input *in, sib_error *err)
     return copy_end(&c, err);
 }
 
+/* One rejected contribution row of sibatch.reject: key enrollment_id:period,
+ * a NULL part left empty; paid_on empty when NULL. */
+typedef struct contrib_reject_ctx {
+    copy_out *c;
+    long long run;
+    int copy_failed;        /* the COPY failed (and was given up), not the reading */
+} contrib_reject_ctx;
+
+static int store_contrib_reject(const sib_contrib_reject *r, void *ud, sib_error *err)
+{
+    contrib_reject_ctx *x = ud;
+    char amt[32], id[24] = "", per[16] = "", paid[16] = "";
+    sib_money(r->amount, amt, sizeof amt);
+    if (!(r->nulls & SIB_CREJ_NULL_ID))
+        snprintf(id, sizeof id, "%lld", (long long)r->enrollment_id);
+    if (!(r->nulls & SIB_CREJ_NULL_PERIOD))
+        snprintf(per, sizeof per, "%d", r->period);
+    if (r->paid_on == SIB_DATE_BEFORE_ALL || r->paid_on == SIB_DATE_AFTER_ALL)
+        snprintf(paid, sizeof paid, "%s", r->paid_on == SIB_DATE_BEFORE_ALL ? "-infinity" : "infinity");
+    else if (r->paid_on)
+        snprintf(paid, sizeof paid, "%d", r->paid_on);
+    sib_buf_printf(&x->c->b, "%lld\tcontribution\t%s:%s\t%s\treject\tpaid_on=%s amount=%s\n", x->run, id, per,
+                   sib_reject_reason_name(r->reason), paid, amt);
+    if (copy_row_done(x->c, err) != SIB_OK) {
+        x->copy_failed = 1;
+        return SIB_ERR;
+    }
+    return SIB_OK;
+}
+
 static int store_rejects(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     const sib_source *src = in->src;
@@ -311,24 +341,9 @@ static int store_rejects(sib_db *db, const sib_store_input *in, sib_error *err)
         if (copy_row_done(&c, err) != SIB_OK)
             return SIB_ERR;
     }
-    for (size_t i = 0; i < src->ncrej; i++) {
-        /* key enrollment_id:period, a NULL part left empty; paid_on empty when NULL */
-        const sib_contrib_reject *r = &src->crej[i];
-        char amt[32], id[24] = "", per[16] = "", paid[16] = "";
-        sib_money(r->amount, amt, sizeof amt);
-        if (!(r->nulls & SIB_CREJ_NULL_ID))
-            snprintf(id, sizeof id, "%lld", (long long)r->enrollment_id);
-        if (!(r->nulls & SIB_CREJ_NULL_PERIOD))
-            snprintf(per, sizeof per, "%d", r->period);
-        if (r->paid_on == SIB_DATE_BEFORE_ALL || r->paid_on == SIB_DATE_AFTER_ALL)
-            snprintf(paid, sizeof paid, "%s", r->paid_on == SIB_DATE_BEFORE_ALL ? "-infinity" : "infinity");
-        else if (r->paid_on)
-            snprintf(paid, sizeof paid, "%d", r->paid_on);
-        sib_buf_printf(&c.b, "%lld\tcontribution\t%s:%s\t%s\treject\tpaid_on=%s amount=%s\n", run, id, per,
-                       sib_reject_reason_name(r->reason), paid, amt);
-        if (copy_row_done(&c, err) != SIB_OK)
-            return SIB_ERR;
-    }
+    contrib_reject_ctx x = { &c, run, 0 };
+    if (sib_rejlog_each(src->crej, store_contrib_reject, &x, err) != SIB_OK)
+        return x.copy_failed ? SIB_ERR : copy_fail(&c, err, NULL);
     for (size_t i = 0; i < src->npop; i++)
         if (src->pop[i].state == SIB_ROW_REJECTED) {
             sib_buf_printf(&c.b, "%lld\tpopulation\t%lld\t%s\treject\t\\N\n", run, (long long)src->pop[i].id,
