@@ -62,8 +62,6 @@ void sib_flags_free(sib_flags *f);
 enum { SIB_AGING_BUCKETS = 5 };
 int sib_clearing_bucket_index(int months_unpaid);
 const char *sib_clearing_bucket_name(int index);
-/* sib_clearing_bucket_name(sib_clearing_bucket_index(months_unpaid)) */
-const char *sib_clearing_bucket(int months_unpaid);
 
 typedef struct sib_campaign sib_campaign;
 

@@ -27,11 +27,6 @@ const char *sib_clearing_bucket_name(int index)
     return index >= 0 && index < SIB_AGING_BUCKETS ? names[index] : "";
 }
 
-const char *sib_clearing_bucket(int m)
-{
-    return sib_clearing_bucket_name(sib_clearing_bucket_index(m));
-}
-
 /* 1 when the person is insured in a pension scheme (110, 120, 170) at A;
  * *last_paid (may be NULL) gets the latest month they paid in one of them, 0
  * when never: an uninsured row's last_paid_period. */
