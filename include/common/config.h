@@ -9,7 +9,7 @@
  *   "uninsured_age": {"min": 16, "max": 59},
  *   "guard_reject_share": 0.05,
  *   "match": {"auto_link": 10.0, "review": 6.0},
- *   "read_streams": 1,
+ *   "read_streams": 2,
  *   "read_recent_rows": 4096,
  *   "targets": {"pension": {"base": 308000, "target": 318500}, ...},
  *   "towns": {"350581001": "湖滨街道", ...},
@@ -43,7 +43,7 @@ typedef struct sib_config {
     double guard_reject_share;          /* data-quality guard, share of a table */
     double match_auto;                  /* Fellegi–Sunter log2 weight: link */
     double match_review;                /* ... and human review */
-    int read_streams;                   /* contribution streams: 1, or 2 on machines with cores to spare */
+    int read_streams;                   /* contribution streams: 1, or 2: a helper joins when a core is free */
     long read_recent_rows;              /* first rows remembered to settle repeats unread (0: read all again) */
     sib_target target_pension, target_unemployment, target_injury;
     int ntowns;

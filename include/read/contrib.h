@@ -19,19 +19,37 @@
 
 /* How the contributions are read (the configuration's read_* keys). */
 typedef struct sib_read_opts {
-    int streams;            /* 1, or 2 parallel streams over a large table */
+    int streams;            /* 1, or 2: a helper stream may join (sib_contrib_read_help) */
     long recent_rows;       /* first rows of (enrollment, period) pairs a stream remembers, so
                              * that a repeated row is settled without reading its pair again
                              * (rounded up to a power of two; 0: every repeated pair is read again) */
+    long chunk_pages;       /* pages a stream claims at a time; 0: the default (8192, 64 MiB) */
 } sib_read_opts;
 
-/* Streams the contributions of the same snapshot into the enrollments'
- * aggregates and settles the repeats. It writes only the enrollments'
- * last_paid, sum12 and paid months, so the resolve stage may run at the same time on
- * another thread. With streams = 2 a large table is read in two parallel
- * streams, the second on a connection of its own (dsn) importing the snapshot. */
-int sib_source_read_contributions(sib_source *src, sib_db *db, const char *dsn, const sib_read_opts *opts,
-                                  volatile sig_atomic_t *stop, sib_error *err);
+/*
+ * The read of the contributions of the source's snapshot, folded into the
+ * enrollments' aggregates (last_paid, sum12, paid months), then the repeats
+ * settled. Only those fields are written, so the resolve stage may run at
+ * the same time on another thread.
+ *
+ * The table is read in chunks of pages. sib_contrib_read_run streams them
+ * from the front on the source's connection. A second thread may call
+ * sib_contrib_read_help at any time (with streams = 2): on a connection of its
+ * own (dsn) importing the snapshot it streams chunks from the back until the
+ * two meet; run waits for it. A helper that comes late does nothing, one that
+ * cannot connect leaves the table to the main stream (a warning). The run's
+ * time is the server's COPY on one core; a helper is worth it when a core is
+ * free, as it is once resolution is done (src/run/run.c).
+ */
+typedef struct sib_contrib_read sib_contrib_read;
+sib_contrib_read *sib_contrib_read_new(sib_source *src, sib_db *db, const sib_read_opts *opts,
+                                       volatile sig_atomic_t *stop, sib_error *err);
+int sib_contrib_read_run(sib_contrib_read *r, sib_error *err);
+int sib_contrib_read_help(sib_contrib_read *r, const char *dsn, sib_error *err);
+/* Chunks the helper read (after run). */
+long sib_contrib_read_helper_chunks(const sib_contrib_read *r);
+void sib_contrib_read_free(sib_contrib_read *r);
+
 /* Kept contribution amounts (employer + personal, cents) of the given
  * enrollments for the given months, after the repeat rule, read again inside
  * the same snapshot: calls fn(enr_index, month_yyyymm, cents, ud) once per

@@ -7,7 +7,9 @@
  * the enrollments' aggregates, read/months.h keeps their paid months.
  *
  *   sib_source *src = sib_source_open(db, as_of, &stop_flag, &err);
- *   sib_source_read_contributions(src, db, dsn, &(sib_read_opts){ 1, 4096 }, &stop_flag, &err);
+ *   sib_contrib_read *r = sib_contrib_read_new(src, db, &(sib_read_opts){ 1, 4096, 0 }, &stop_flag, &err);
+ *   sib_contrib_read_run(r, &err);
+ *   sib_contrib_read_free(r);
  *   ... src->enr[i], src->pop[i], sib_source_employer(src, unit_id) ...
  *   sib_source_free(src);
  *

@@ -39,9 +39,9 @@ void sib_config_defaults(sib_config *cfg)
      * that the candidate is the record's person; 6 bits = 64:1 for review. */
     cfg->match_auto = 10.0;
     cfg->match_review = 6.0;
-    /* One stream: on 2 cores a second COPY stream competes with the first for
-     * the CPU and was slower (docs/performance.md). */
-    cfg->read_streams = 1;
+    /* A helper stream joins once resolution is done and a core is free
+     * (src/read/contrib.c, docs/performance.md). */
+    cfg->read_streams = 2;
     /* Repeated contribution rows usually follow their first row closely. */
     cfg->read_recent_rows = 4096;
     /* The plan's indicator table: 2020 base -> 2025 target. */

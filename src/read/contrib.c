@@ -7,13 +7,15 @@
 #include "common/sql.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Contribution tables of at least this many pages are read in two streams. */
-#define SIB_READ_PARALLEL_PAGES 1024
+/* The table is read in chunks of this many pages (64 MiB), claimed from the
+ * front by the main stream and from the back by a helper stream. */
+#define SIB_READ_CHUNK_PAGES 8192
 
 /* A contribution row as the repeat rule needs it. */
 typedef struct crow {
@@ -25,9 +27,9 @@ typedef struct crow {
 /* Repeats found while streaming. A further row of a paid (enrollment, period)
  * is listed with its values (REP_ROW); the pair's first row is listed too
  * (REP_FIRST) when the stream still remembers it, so the pair is settled
- * without reading it again. A pair whose first row was forgotten, or which
- * both streams paid (REP_CROSS), is read again after the stream. */
-enum { REP_ROW, REP_FIRST, REP_CROSS };
+ * without reading it again. A pair whose first row was forgotten, or was
+ * seen by the other stream, is read again after the stream. */
+enum { REP_ROW, REP_FIRST };
 
 typedef struct repeat_list {
     crow *v;
@@ -50,38 +52,50 @@ static crow *recent_slot(crow *recent, int bits, int32_t enr, int32_t period)
     return &recent[bits ? (h * 0xC2B2AE35u) >> (32 - bits) : 0];
 }
 
-/* The per-enrollment aggregates a second stream keeps apart until the merge. */
-typedef struct agg {
-    int32_t last_paid;
-    int64_t sum12;
-    sib_months paid;
-} agg;
-
-/* One contribution stream: its connection, its share of the table (a ctid
- * range), and everything it finds, merged into the source after the join.
- * Stream 0 folds straight into the enrollments; stream 1 into its own agg. */
+/* One contribution stream: its connection and everything it finds, merged
+ * into the source after the read. Both fold straight into the enrollments:
+ * alone with plain operations, together (shared) with atomic ones. */
 typedef struct stream {
-    sib_source *src;                /* read-only while streaming (but stream 0's fields) */
-    volatile sig_atomic_t *stop;
+    sib_contrib_read *r;
+    sib_source *src;                /* read-only while streaming (but the aggregates) */
     sib_db *db;
-    char *sql;
-    agg *agg;                       /* NULL for stream 0 */
+    int shared;                     /* another stream folds into the same enrollments */
     int as_of_idx;
     _Atomic long rows;
-    long kept, out_of_scope, not_started;
+    long kept, out_of_scope, not_started, chunks;
     long rejects[SIB_REJ_COUNT];
     sib_rejlog *crej;               /* its rejected rows */
     repeat_list rep;
     crow *recent;                   /* 1 << recent_bits slots, enr = -1 when empty; NULL: none */
     int recent_bits;
-    /* progress, drawn by stream 0 for both */
-    struct stream *other;
-    int progress;
-    long estimate;
-    double t0, last;
+    int progress;                   /* the main stream draws it for both */
+    double last;
     int rc;
     sib_error err;
 } stream;
+
+/*
+ * The read: chunks [0, nchunks) of the table's pages. The main stream claims
+ * them from the front, a helper from the back, until the claims meet. Before a
+ * helper streams, the main stream switches to atomic operations at a chunk
+ * boundary (want_shared, then shared); a helper that comes after the last
+ * chunk was claimed does nothing.
+ */
+struct sib_contrib_read {
+    sib_source *src;
+    volatile sig_atomic_t *stop;
+    sib_read_opts opts;
+    long chunk_pages, estimate;
+    int nchunks;
+    double t0;
+    pthread_mutex_t lock;           /* guards what follows, and the old months of shared sets */
+    pthread_cond_t cond;
+    pthread_mutex_t old_lock;
+    int front, back;                /* next chunk of each end */
+    int want_shared, shared, closed, helper_came, helping;
+    _Atomic int abort;              /* 1 + the stream that failed first: the other stops */
+    stream w[2];                    /* main, helper */
+};
 
 static int add_crej(stream *w, const sib_contrib_fields *f, int reason, sib_error *err)
 {
@@ -99,14 +113,15 @@ static int add_crej(stream *w, const sib_contrib_fields *f, int reason, sib_erro
 /* A progress line with rate and ETA, redrawn at most twice a second. */
 static void draw_progress(stream *w, int done)
 {
+    const sib_contrib_read *r = w->r;
     double t = sib_seconds();
     if (!done && t - w->last < 0.5)
         return;
     w->last = t;
-    long n = w->rows + (w->other ? w->other->rows : 0);
-    double rate = t > w->t0 ? (double)n / (t - w->t0) : 0.0;
-    double pct = w->estimate > 0 ? 100.0 * (double)n / (double)w->estimate : 0.0;
-    double eta = rate > 0 && w->estimate > n ? (double)(w->estimate - n) / rate : 0.0;
+    long n = r->w[0].rows + r->w[1].rows;
+    double rate = t > r->t0 ? (double)n / (t - r->t0) : 0.0;
+    double pct = r->estimate > 0 ? 100.0 * (double)n / (double)r->estimate : 0.0;
+    double eta = rate > 0 && r->estimate > n ? (double)(r->estimate - n) / rate : 0.0;
     fprintf(stderr, "\rcontributions %11ld rows %5.1f%%  %9.0f rows/s  ETA %4.0f s%s", n,
             pct > 100 ? 100.0 : pct, rate, eta, done ? "\n" : "");
     fflush(stderr);
@@ -229,7 +244,7 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
     const sib_source *s = w->src;
     (void)len;
     if ((w->rows & 0xffff) == 0) {
-        if (w->stop && *w->stop)
+        if ((w->r->stop && *w->r->stop) || w->r->abort)
             return sib_error_set(err, "interrupted");
         if (w->progress)
             draw_progress(w, 0);
@@ -263,20 +278,11 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
     if (reason) {
         return add_crej(w, &f, reason, err);
     }
-    int32_t *last_paid;
-    int64_t *sum12;
-    sib_months *paid;
-    if (w->agg) {
-        last_paid = &w->agg[idx].last_paid;
-        sum12 = &w->agg[idx].sum12;
-        paid = &w->agg[idx].paid;
-    } else {
-        sib_enrollment *e = &w->src->enr[idx];
-        last_paid = &e->last_paid;
-        sum12 = &e->sum12;
-        paid = &w->src->paid[idx];
-    }
-    int fresh = sib_months_add(paid, w->as_of_idx, sib_month_index(per));
+    sib_enrollment *e = &w->src->enr[idx];
+    sib_months *paid = &w->src->paid[idx];
+    int mi = sib_month_index(per);
+    int fresh = w->shared ? sib_months_add_shared(paid, w->as_of_idx, mi, &w->r->old_lock)
+                          : sib_months_add(paid, w->as_of_idx, mi);
     if (fresh < 0)
         return sib_error_set(err, "contribution: out of memory");
     crow row = { (int32_t)idx, per, f.paid_on, REP_ROW, amount };
@@ -285,7 +291,8 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
         if (slot)
             *slot = row;
     } else {
-        /* a further row for a paid (enrollment, period): settled after the stream */
+        /* a further row for a paid (enrollment, period): settled after the
+         * stream, read again unless this stream still holds the first row */
         if (slot && slot->enr == row.enr && slot->period == per) {
             crow first = *slot;
             first.kind = REP_FIRST;
@@ -296,40 +303,21 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
         if (add_repeat(&w->rep, row) != SIB_OK)
             return sib_error_set(err, "contribution: out of memory");
     }
-    if (per > *last_paid)
-        *last_paid = per;
     if (!started) {
         w->not_started++;       /* less its repeats, when they are settled */
         return SIB_OK;
     }
     w->kept += fresh;
-    if (sib_month_diff(s->as_of, per) < 12)
-        *sum12 += amount;
+    if (sib_month_diff(s->as_of, per) < 12) {
+        if (w->shared)
+            __atomic_fetch_add(&e->sum12, amount, __ATOMIC_RELAXED);
+        else
+            e->sum12 += amount;
+    }
     return SIB_OK;
 }
 
-static void *stream_main(void *ud)
-{
-    stream *w = ud;
-    w->rc = sib_db_copy_out(w->db, w->sql, contribution_row, w, &w->err);
-    return NULL;
-}
-
-typedef struct cross_ctx {
-    repeat_list *rep;
-    int32_t enr;
-    int failed;
-} cross_ctx;
-
-static void cross_repeat(int month_idx, void *ud)
-{
-    cross_ctx *x = ud;
-    if (add_repeat(x->rep, (crow){ x->enr, sib_month_from_index(month_idx), 0, REP_CROSS, 0 }) != SIB_OK)
-        x->failed = 1;
-}
-
-/* Folds a stream's findings into the source; stream 1's aggregates into the
- * enrollments (a month both streams paid is a repeat, settled later). */
+/* Folds a stream's findings into the source. */
 static int stream_merge(sib_source *s, stream *w, repeat_list *rep, sib_error *err)
 {
     if (!s->crej) {             /* the first stream's log becomes the source's */
@@ -347,35 +335,14 @@ static int stream_merge(sib_source *s, stream *w, repeat_list *rep, sib_error *e
     for (size_t i = 0; i < w->rep.n; i++)
         if (add_repeat(rep, w->rep.v[i]) != SIB_OK)
             return sib_error_set(err, "contribution: out of memory");
-    if (!w->agg)
-        return SIB_OK;
-    int aidx = sib_month_index(s->as_of);
-    for (size_t i = 0; i < s->nenr; i++) {
-        agg *a = &w->agg[i];
-        if (!a->last_paid)
-            continue;
-        sib_enrollment *e = &s->enr[i];
-        cross_ctx x = { rep, (int32_t)i, 0 };
-        sib_months_intersect(&s->paid[i], &a->paid, aidx, cross_repeat, &x);
-        if (x.failed || sib_months_union(&s->paid[i], &a->paid) != SIB_OK)
-            return sib_error_set(err, "contribution: out of memory");
-        if (a->last_paid > e->last_paid)
-            e->last_paid = a->last_paid;
-        e->sum12 += a->sum12;
-    }
     return SIB_OK;
 }
 
 static void stream_free(stream *w)
 {
-    if (w->agg && w->src)
-        for (size_t i = 0; i < w->src->nenr; i++)
-            sib_months_clear(&w->agg[i].paid);
-    free(w->agg);
     sib_rejlog_free(w->crej);
     free(w->rep.v);
     free(w->recent);
-    free(w->sql);
 }
 
 /* ------------------------------------------------ kept rows, read again */
@@ -513,13 +480,11 @@ static int settle_repeats(sib_source *src, sib_db *db, repeat_list *rep, sib_err
      * here; the others are read again with all their rows */
     size_t n = 0, j;
     for (size_t i = 0; i < rep->n; i = j) {
-        int firsts = 0, cross = 0;
+        int firsts = 0;
         j = pair_end(rep->v, rep->n, i);
-        for (size_t k = i; k < j; k++) {
+        for (size_t k = i; k < j; k++)
             firsts += rep->v[k].kind == REP_FIRST;
-            cross += rep->v[k].kind == REP_CROSS;
-        }
-        if (firsts == 1 && !cross) {
+        if (firsts == 1) {
             qsort(rep->v + i, j - i, sizeof *rep->v, crow_cmp);
             if (reject_further(src, rep->v + i, j - i, err) != SIB_OK) {
                 free(ids);
@@ -564,111 +529,228 @@ int sib_source_kept_amounts(sib_source *src, sib_db *db, const size_t *enr, size
     return SIB_OK;
 }
 
-/* ------------------------------------------------------------ the stream */
+/* ------------------------------------------------------------ the read */
 
-/* Streams the contribution table: in one stream, or with streams = 2 (and a
- * large table) in two parallel streams over halves of the table (ctid ranges,
- * the second connection importing the snapshot). Then settles the repeats. */
-int sib_source_read_contributions(sib_source *s, sib_db *db, const char *dsn, const sib_read_opts *opts,
-                                  volatile sig_atomic_t *stop, sib_error *err)
+sib_contrib_read *sib_contrib_read_new(sib_source *src, sib_db *db, const sib_read_opts *opts,
+                                       volatile sig_atomic_t *stop, sib_error *err)
 {
-    int streams = opts->streams, recent_bits = 0;
+    char buf[64];
+    if (sib_db_query_value(db, sib_sql_get("read_pages"), 0, NULL, buf, sizeof buf, err) != SIB_OK)
+        return NULL;
+    long pages = atol(buf);
+    sib_contrib_read *r = calloc(1, sizeof *r);
+    if (!r) {
+        sib_error_set(err, "contribution: out of memory");
+        return NULL;
+    }
+    r->src = src;
+    r->stop = stop;
+    r->opts = *opts;
+    r->chunk_pages = opts->chunk_pages > 0 ? opts->chunk_pages : SIB_READ_CHUNK_PAGES;
+    /* alone, one plain scan: a TID range scan passes through shared buffers
+     * rather than a scan's small ring, 4-7 % slower (docs/performance.md) */
+    long n = opts->streams < 2 ? 1 : (pages + r->chunk_pages - 1) / r->chunk_pages;
+    r->nchunks = n < 1 ? 1 : n > INT32_MAX / 2 ? INT32_MAX / 2 : (int)n;
+    r->back = r->nchunks - 1;
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_mutex_init(&r->old_lock, NULL);
+    pthread_cond_init(&r->cond, NULL);
+    int recent_bits = 0;
     while (recent_bits < 24 && (1L << recent_bits) < opts->recent_rows)
         recent_bits++;
-    stream w[2];
-    memset(w, 0, sizeof w);
-    sib_db *db2 = NULL;
-    pthread_t thread;
-    int threaded = 0, rc = SIB_ERR;
-    repeat_list rep = { 0 };
-    char buf[64];
-    long pages = 0;
-    if (sib_db_query_value(db, sib_sql_get("read_pages"), 0, NULL, buf, sizeof buf, err) != SIB_OK)
-        return SIB_ERR;
-    pages = atol(buf);
-    int nstreams = streams >= 2 && pages >= SIB_READ_PARALLEL_PAGES ? 2 : 1;
-    double t0 = sib_seconds();
-    for (int i = 0; i < nstreams; i++) {
-        w[i].src = s;
-        w[i].stop = stop;
-        w[i].as_of_idx = sib_month_index(s->as_of);
-        if (!(w[i].crej = sib_rejlog_new(err)))
-            goto done;
+    for (int i = 0; i < 2; i++) {
+        stream *w = &r->w[i];
+        w->r = r;
+        w->src = src;
+        w->as_of_idx = sib_month_index(src->as_of);
+        if (!(w->crej = sib_rejlog_new(err)))
+            goto fail;
         if (opts->recent_rows > 0) {
-            w[i].recent_bits = recent_bits;
-            w[i].recent = malloc(sizeof *w[i].recent << recent_bits);
-            if (!w[i].recent) {
+            w->recent_bits = recent_bits;
+            w->recent = malloc(sizeof *w->recent << recent_bits);
+            if (!w->recent) {
                 sib_error_set(err, "contribution: out of memory");
-                goto done;
+                goto fail;
             }
-            memset(w[i].recent, 0xff, sizeof *w[i].recent << recent_bits);     /* enr = -1 */
-        }
-        w[i].t0 = w[i].last = t0;
-        sib_buf q = { 0 };
-        if (nstreams == 1)
-            sib_buf_puts(&q, sib_sql_get("read_contributions"));
-        else
-            sib_buf_printf(&q, sib_sql_get(i == 0 ? "read_contributions_lo" : "read_contributions_hi"), pages / 2);
-        w[i].sql = q.data;
-        if (!w[i].sql) {
-            sib_error_set(err, "contribution: out of memory");
-            goto done;
+            memset(w->recent, 0xff, sizeof *w->recent << recent_bits);     /* enr = -1 */
         }
     }
-    w[0].db = db;
-    w[0].other = nstreams == 2 ? &w[1] : NULL;
-    w[0].progress = isatty(STDERR_FILENO);
-    if (w[0].progress && sib_db_query_value(db, sib_sql_get("read_estimate"), 0, NULL, buf, sizeof buf, NULL) == SIB_OK)
-        w[0].estimate = atol(buf);
-    if (nstreams == 2) {
-        w[1].agg = calloc(s->nenr ? s->nenr : 1, sizeof *w[1].agg);
-        db2 = sib_db_connect(dsn, "sibatch run (read 2)", err);
-        if (!w[1].agg || !db2) {
-            if (!w[1].agg)
-                sib_error_set(err, "contribution: out of memory");
-            goto done;
-        }
-        sib_buf q = { 0 };
-        sib_buf_printf(&q, sib_sql_get("read_snapshot_import"), s->snapshot_id);
-        int ok = q.data && sib_db_exec(db2, q.data, err) == SIB_OK;
+    r->w[0].db = db;
+    r->w[0].progress = isatty(STDERR_FILENO);
+    if (r->w[0].progress && sib_db_query_value(db, sib_sql_get("read_estimate"), 0, NULL, buf, sizeof buf, NULL) == SIB_OK)
+        r->estimate = atol(buf);
+    return r;
+fail:
+    sib_contrib_read_free(r);
+    return NULL;
+}
+
+/* Streams chunk k: pages [k * chunk_pages, (k + 1) * chunk_pages), the last
+ * chunk to the end of the table; one chunk only: the whole table. */
+static int stream_chunk(stream *w, int k, sib_error *err)
+{
+    const sib_contrib_read *r = w->r;
+    sib_buf q = { 0 };
+    long lo = (long)k * r->chunk_pages;
+    if (r->nchunks == 1)
+        sib_buf_puts(&q, sib_sql_get("read_contributions"));
+    else if (k == r->nchunks - 1)
+        sib_buf_printf(&q, sib_sql_get("read_contributions_from"), lo);
+    else
+        sib_buf_printf(&q, sib_sql_get("read_contributions_range"), lo, lo + r->chunk_pages);
+    if (!q.data)
+        return sib_error_set(err, "contribution: out of memory");
+    long rows0 = w->rows;
+    double t0 = sib_seconds();
+    int rc = sib_db_copy_out(w->db, q.data, contribution_row, w, err);
+    sib_buf_free(&q);
+    w->chunks++;
+    sib_log_debug("read", "stream=%d chunk=%d rows=%ld seconds=%.3f shared=%d", (int)(w - r->w), k, w->rows - rows0,
+                  sib_seconds() - t0, w->shared);
+    return rc;
+}
+
+/* A stream that failed first stops the other at its next check (the
+ * other's error, "interrupted", is not the cause). */
+static void stream_failed(stream *w)
+{
+    int none = 0;
+    atomic_compare_exchange_strong(&w->r->abort, &none, 1 + (int)(w - w->r->w));
+}
+
+int sib_contrib_read_help(sib_contrib_read *r, const char *dsn, sib_error *err)
+{
+    stream *w = &r->w[1];
+    pthread_mutex_lock(&r->lock);
+    int late = r->closed || r->helper_came || r->front > r->back;
+    r->helper_came = 1;
+    pthread_mutex_unlock(&r->lock);
+    if (late)
+        return SIB_OK;
+    /* a helper that cannot connect leaves the table to the main stream */
+    sib_error cerr = { 0 };
+    w->db = sib_db_connect(dsn, "sibatch run (read 2)", &cerr);
+    sib_buf q = { 0 };
+    sib_buf_printf(&q, sib_sql_get("read_snapshot_import"), r->src->snapshot_id);
+    if (!w->db || !q.data || sib_db_exec(w->db, q.data, &cerr) != SIB_OK) {
+        sib_log_warn("read", "helper=none error=\"%s\"", q.data ? cerr.msg : "out of memory");
         sib_buf_free(&q);
-        if (!ok)
-            goto done;
-        w[1].db = db2;
-        if (pthread_create(&thread, NULL, stream_main, &w[1]) != 0) {
-            sib_error_set(err, "contribution: cannot start the second stream");
-            goto done;
-        }
-        threaded = 1;
+        sib_db_free(w->db);
+        w->db = NULL;
+        return SIB_OK;
     }
-    stream_main(&w[0]);
-    if (threaded) {
-        pthread_join(thread, NULL);
-        threaded = 0;
-    }
-    for (int i = 0; i < nstreams; i++)
-        if (w[i].rc != SIB_OK) {
-            *err = w[i].err;
-            sib_error_prefix(err, "reading si_src.contribution");
-            goto done;
+    sib_buf_free(&q);
+    pthread_mutex_lock(&r->lock);
+    r->helping = 1;
+    r->want_shared = 1;
+    while (!r->shared && !r->closed)
+        pthread_cond_wait(&r->cond, &r->lock);
+    int rc = SIB_OK;
+    for (;;) {
+        if (r->closed && !r->shared)
+            break;
+        if (r->back < r->front || (r->stop && *r->stop) || r->abort)
+            break;
+        int k = r->back--;
+        w->shared = 1;
+        pthread_mutex_unlock(&r->lock);
+        rc = stream_chunk(w, k, &w->err);
+        pthread_mutex_lock(&r->lock);
+        if (rc != SIB_OK) {
+            stream_failed(w);
+            *err = w->err;
+            break;
         }
-    if (w[0].progress)
-        draw_progress(&w[0], 1);
-    for (int i = 0; i < nstreams; i++)
-        if (stream_merge(s, &w[i], &rep, err) != SIB_OK)
-            goto done;
-    double dt = sib_seconds() - t0;
-    sib_log_info("read", "table=contribution rows=%ld streams=%d seconds=%.2f rows_per_s=%.0f",
-                 s->contrib_rows, nstreams, dt, dt > 0 ? (double)s->contrib_rows / dt : 0.0);
-    rc = settle_repeats(s, db, &rep, err);
-done:
-    if (threaded)
-        pthread_join(thread, NULL);
-    if (db2)
-        sib_db_exec(db2, "COMMIT", NULL);
-    sib_db_free(db2);
+    }
+    r->helping = 0;
+    w->rc = rc;
+    pthread_cond_broadcast(&r->cond);
+    pthread_mutex_unlock(&r->lock);
+    sib_db_exec(w->db, "COMMIT", NULL);
+    sib_db_free(w->db);
+    w->db = NULL;
+    return rc;
+}
+
+/* After the streams: every enrollment's latest paid month, the streams'
+ * findings, the repeats settled. */
+static int read_finish(sib_contrib_read *r, sib_error *err)
+{
+    sib_source *s = r->src;
+    repeat_list rep = { 0 };
+    int aidx = sib_month_index(s->as_of), rc = SIB_ERR;
+    for (size_t i = 0; i < s->nenr; i++) {
+        int m = sib_months_latest(&s->paid[i], aidx);
+        s->enr[i].last_paid = m < 0 ? 0 : sib_month_from_index(m);
+    }
     for (int i = 0; i < 2; i++)
-        stream_free(&w[i]);
+        if (stream_merge(s, &r->w[i], &rep, err) != SIB_OK)
+            goto done;
+    double dt = sib_seconds() - r->t0;
+    sib_log_info("read", "table=contribution rows=%ld streams=%d chunks=%d helper_chunks=%ld seconds=%.2f "
+                 "rows_per_s=%.0f", s->contrib_rows, r->w[1].chunks ? 2 : 1, r->nchunks, r->w[1].chunks, dt,
+                 dt > 0 ? (double)s->contrib_rows / dt : 0.0);
+    rc = settle_repeats(s, r->w[0].db, &rep, err);
+done:
     free(rep.v);
     return rc;
+}
+
+int sib_contrib_read_run(sib_contrib_read *r, sib_error *err)
+{
+    stream *w = &r->w[0];
+    int rc = SIB_OK;
+    r->t0 = w->last = sib_seconds();
+    pthread_mutex_lock(&r->lock);
+    for (;;) {
+        if (r->want_shared && !r->shared) {
+            r->shared = w->shared = 1;
+            pthread_cond_broadcast(&r->cond);
+        }
+        if (r->front > r->back || r->abort)
+            break;
+        if (r->stop && *r->stop) {
+            rc = sib_error_set(err, "interrupted");
+            break;
+        }
+        int k = r->front++;
+        pthread_mutex_unlock(&r->lock);
+        rc = stream_chunk(w, k, err);
+        pthread_mutex_lock(&r->lock);
+        if (rc != SIB_OK) {
+            stream_failed(w);
+            break;
+        }
+    }
+    r->closed = 1;
+    pthread_cond_broadcast(&r->cond);
+    while (r->helping)
+        pthread_cond_wait(&r->cond, &r->lock);
+    pthread_mutex_unlock(&r->lock);
+    if (r->abort == 2) {            /* the helper failed first: its error is the cause */
+        *err = r->w[1].err;
+        rc = SIB_ERR;
+    }
+    if (rc != SIB_OK)
+        return sib_error_prefix(err, "reading si_src.contribution");
+    if (w->progress)
+        draw_progress(w, 1);
+    return read_finish(r, err);
+}
+
+long sib_contrib_read_helper_chunks(const sib_contrib_read *r)
+{
+    return r->w[1].chunks;
+}
+
+void sib_contrib_read_free(sib_contrib_read *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < 2; i++)
+        stream_free(&r->w[i]);
+    pthread_cond_destroy(&r->cond);
+    pthread_mutex_destroy(&r->lock);
+    pthread_mutex_destroy(&r->old_lock);
+    free(r);
 }

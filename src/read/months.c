@@ -62,6 +62,21 @@ int sib_months_add(sib_months *m, int as_of_idx, int month_idx)
     return old_insert(m, month_idx);
 }
 
+int sib_months_add_shared(sib_months *m, int as_of_idx, int month_idx, pthread_mutex_t *old_lock)
+{
+    int k = as_of_idx - month_idx;
+    if (k < 0)
+        return 0;
+    if (k < SIB_MONTHS_WINDOW) {
+        uint64_t bit = 1ULL << (k & 63);
+        return !(__atomic_fetch_or(&m->win[k >> 6], bit, __ATOMIC_RELAXED) & bit);
+    }
+    pthread_mutex_lock(old_lock);
+    int rc = old_insert(m, month_idx);
+    pthread_mutex_unlock(old_lock);
+    return rc;
+}
+
 int sib_months_has(const sib_months *m, int as_of_idx, int month_idx)
 {
     int k = as_of_idx - month_idx;
@@ -110,6 +125,14 @@ void sib_months_intersect(const sib_months *a, const sib_months *b, int as_of_id
             j--;
         }
     }
+}
+
+int sib_months_latest(const sib_months *m, int as_of_idx)
+{
+    for (int w = 0; w < 2; w++)
+        if (m->win[w])
+            return as_of_idx - (w * 64 + __builtin_ctzll(m->win[w]));
+    return m->old && m->old->n ? m->old->v[m->old->n - 1] : -1;
 }
 
 void sib_months_clear(sib_months *m)

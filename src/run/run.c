@@ -422,6 +422,8 @@ static int prepare_publication(run_ctx *c, double *store_seconds, double *campai
 
 typedef struct resolve_job {
     run_ctx *c;
+    sib_contrib_read *read;     /* joined as its helper stream when the work is done */
+    int on_thread;              /* 0: run before the read, so no helper */
     int rc;
     sib_error err;
     double seconds, store_seconds, campaign_seconds;
@@ -431,7 +433,9 @@ typedef struct resolve_job {
 
 /* The resolve stage on its own thread, while the contributions stream; then,
  * unless this is a dry run, the publishing transaction is prepared on the
- * write connection (idle until publication). */
+ * write connection (idle until publication); then, with read_streams 2, the
+ * thread streams contributions from the table's far end on a connection of
+ * its own (the core it used is free now: docs/performance.md). */
 static void *resolve_main(void *ud)
 {
     resolve_job *j = ud;
@@ -445,6 +449,8 @@ static void *resolve_main(void *ud)
     memory_mib(&j->rss, &peak);
     if (j->rc == SIB_OK && !c->o->dry_run && !(c->o->stop && *c->o->stop))
         j->rc = prepare_publication(c, &j->store_seconds, &j->campaign_seconds, &j->err);
+    if (j->rc == SIB_OK && j->on_thread && c->o->cfg->read_streams > 1)
+        j->rc = sib_contrib_read_help(j->read, c->o->dsn, &j->err);
     return NULL;
 }
 
@@ -467,15 +473,21 @@ static int compute(run_ctx *c, sib_error *err)
      * them only while large blocks are mapped on their own; from here on
      * what a stage frees is kept for the next (docs/performance.md). */
     sib_mem_keep_freed();
-    resolve_job job = { .c = c };
+    sib_read_opts ro = { o->cfg->read_streams, o->cfg->read_recent_rows, 0 };
+    resolve_job job = { .c = c, .read = sib_contrib_read_new(c->src, c->rdb, &ro, o->stop, err) };
+    if (!job.read)
+        return SIB_ERR;
     pthread_t thread;
+    job.on_thread = 1;
     int threaded = pthread_create(&thread, NULL, resolve_main, &job) == 0;
-    if (!threaded)
+    if (!threaded) {
+        job.on_thread = 0;
         resolve_main(&job);
-    sib_read_opts ro = { o->cfg->read_streams, o->cfg->read_recent_rows };
-    int rc = sib_source_read_contributions(c->src, c->rdb, o->dsn, &ro, o->stop, err);
+    }
+    int rc = sib_contrib_read_run(job.read, err);
     if (threaded)
         pthread_join(thread, NULL);
+    sib_contrib_read_free(job.read);
     if (rc != SIB_OK)
         return SIB_ERR;
     if (job.rc != SIB_OK) {

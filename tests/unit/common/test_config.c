@@ -55,7 +55,7 @@ Test(unit_config, defaults_follow_the_plan_and_definitions)
     cr_expect_eq(c.age_min, 16);
     cr_expect_eq(c.age_max, 59);
     cr_expect_float_eq(c.guard_reject_share, 0.05, 1e-12);
-    cr_expect_eq(c.read_streams, 1);
+    cr_expect_eq(c.read_streams, 2);
     cr_expect_eq(c.read_recent_rows, 4096);
     cr_expect_eq(c.ntowns, 10);
     char town[10];
@@ -69,12 +69,12 @@ Test(unit_config, file_overlays_only_its_keys)
 {
     sib_config c;
     sib_error e;
-    cr_assert_eq(load("{\"lapse_threshold_months\": {\"210\": 6}, \"read_streams\": 2, "
+    cr_assert_eq(load("{\"lapse_threshold_months\": {\"210\": 6}, \"read_streams\": 1, "
                       "\"read_recent_rows\": 0, \"match\": {\"review\": 5.5}}",
                       &c, &e), SIB_OK, "%s", e.msg);
     cr_expect_eq(c.lapse_threshold[SIB_S210], 6);
     cr_expect_eq(c.lapse_threshold[SIB_S110], 3, "untouched keys keep their defaults");
-    cr_expect_eq(c.read_streams, 2);
+    cr_expect_eq(c.read_streams, 1);
     cr_expect_eq(c.read_recent_rows, 0);
     cr_expect_float_eq(c.match_review, 5.5, 1e-12);
     cr_expect_float_eq(c.match_auto, 10.0, 1e-12);
