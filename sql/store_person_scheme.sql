@@ -1,1 +1,1 @@
-COPY sibatch.person_scheme (run_id, person_id, insurance_type, record_id, town_code, risk_class, unit_id, worker_category, insured, beneficiary, lapsed, contributing, last_paid, months_unpaid, clusters, duplicates, conflict, refund_due, contributions_12m) FROM STDIN
+COPY sibatch.person_scheme (run_id, person_id, insurance_type, record_id, town_code, risk_class, unit_id, worker_category, insured, beneficiary, lapsed, contributing, last_paid, months_unpaid, clusters, duplicates, conflict, refund_due, contributions_12m) FROM STDIN (FORMAT binary)

@@ -12,6 +12,7 @@
  */
 #include "gen/gen.h"
 #include "common/arena.h"
+#include "common/copybin.h"
 #include "gen/ids.h"
 #include "gen/names.h"
 #include "gen/rng.h"
@@ -259,81 +260,21 @@ static void f_null(gen *g, int k) { sib_buf_put(&g->sk[k].b, "\\N", 2); }
  * The biggest table by far: binary rows spare the server parsing numerics
  * and dates from text (about a third of its COPY time). */
 
-static void be16(sib_buf *b, int v)
-{
-    unsigned char t[2] = { (unsigned char)((unsigned)v >> 8), (unsigned char)v };
-    sib_buf_put(b, (const char *)t, 2);
-}
-static void be32(sib_buf *b, int32_t v)
-{
-    uint32_t u = (uint32_t)v;
-    unsigned char t[4] = { (unsigned char)(u >> 24), (unsigned char)(u >> 16), (unsigned char)(u >> 8), (unsigned char)u };
-    sib_buf_put(b, (const char *)t, 4);
-}
-static void be64(sib_buf *b, int64_t v)
-{
-    be32(b, (int32_t)((uint64_t)v >> 32));
-    be32(b, (int32_t)(uint32_t)(uint64_t)v);
-}
-
-/* numeric with dscale 2 from cents, as numeric_recv reads it. */
-static void bin_money(sib_buf *b, int64_t cents)
-{
-    int neg = cents < 0;
-    uint64_t u = neg ? (uint64_t)(-cents) : (uint64_t)cents;
-    uint64_t ip = u / 100;
-    int frac = (int)(u % 100) * 100;
-    int dig[8], nd = 0;
-    while (ip) {
-        dig[nd++] = (int)(ip % 10000);
-        ip /= 10000;
-    }
-    int ndigits = nd + (frac ? 1 : 0);
-    int weight = nd ? nd - 1 : -1;
-    if (ndigits == 0)
-        weight = 0;
-    be32(b, 8 + 2 * ndigits);
-    be16(b, ndigits);
-    be16(b, weight);
-    be16(b, neg ? 0x4000 : 0);
-    be16(b, 2);
-    for (int i = nd - 1; i >= 0; i--)
-        be16(b, dig[i]);
-    if (frac)
-        be16(b, frac);
-}
-
-/* Days from 2000-01-01 (PostgreSQL's date epoch) of YYYYMMDD. */
-static int32_t pg_days(int ymd)
-{
-    int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int32_t)(era * 146097 + doe - 719468 - 10957);   /* 10957: 1970 -> 2000 */
-}
-
 static int contrib_row(gen *g, int64_t eid, int period, int64_t base, int64_t er, int64_t pr, int paid_on)
 {
     sib_buf *b = &g->sk[K_CONTRIB].b;
     if (sib_buf_reserve(b, 128) != SIB_OK)
         return sib_error_set(g->err, "contribution: out of memory");
-    be16(b, 6);
-    be32(b, 8);
-    be64(b, eid);
-    be32(b, 4);
-    be32(b, period);
-    bin_money(b, base);
-    bin_money(b, er);
-    bin_money(b, pr);
-    if (paid_on) {
-        be32(b, 4);
-        be32(b, pg_days(paid_on));
-    } else {
-        be32(b, -1);
-    }
+    sib_bin_row(b, 6);
+    sib_bin_int8(b, eid);
+    sib_bin_int4(b, period);
+    sib_bin_money(b, base);
+    sib_bin_money(b, er);
+    sib_bin_money(b, pr);
+    if (paid_on)
+        sib_bin_date(b, paid_on);
+    else
+        sib_bin_null(b);
     g->sk[K_CONTRIB].rows++;
     return b->len >= FLUSH_AT ? sink_flush(g, K_CONTRIB) : SIB_OK;
 }
@@ -1492,10 +1433,7 @@ static int open_sinks(gen *g, const char *dsn)
         if (sib_db_copy_in_begin(g->sk[k].db, sql, g->err) != SIB_OK)
             return sib_error_prefix(g->err, "%s", sink_table[k]);
         if (k == K_CONTRIB) {
-            /* Binary COPY header: signature, flags, extension length. */
-            sib_buf_put(&g->sk[k].b, "PGCOPY\n\377\r\n\0", 11);
-            be32(&g->sk[k].b, 0);
-            be32(&g->sk[k].b, 0);
+            sib_bin_header(&g->sk[k].b);
         }
     }
     return SIB_OK;
@@ -1503,7 +1441,7 @@ static int open_sinks(gen *g, const char *dsn)
 
 static int close_sinks(gen *g)
 {
-    be16(&g->sk[K_CONTRIB].b, -1);   /* binary COPY trailer */
+    sib_bin_trailer(&g->sk[K_CONTRIB].b);
     for (int k = 0; k < K_N; k++) {
         if (sink_flush(g, k) != SIB_OK || sib_db_copy_in_end(g->sk[k].db, g->err) != SIB_OK ||
             sib_db_exec(g->sk[k].db, "COMMIT", g->err) != SIB_OK)

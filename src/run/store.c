@@ -1,5 +1,6 @@
 /* store.c — the run's detail into sibatch's current tables (include/run/store.h). */
 #include "run/store.h"
+#include "common/copybin.h"
 #include "common/log.h"
 #include "common/month.h"
 #include "common/sql.h"
@@ -20,19 +21,23 @@ typedef struct copy_out {
     sib_buf b;
     const char *table;
     volatile sig_atomic_t *stop;
+    int binary;             /* FORMAT binary: a header first, a trailer last */
     double t0;              /* sib_seconds() at the start */
 } copy_out;
 
 static int copy_begin(copy_out *c, sib_db *db, const sib_store_input *in, const char *sqlname,
-                      const char *table, sib_error *err)
+                      const char *table, int binary, sib_error *err)
 {
     memset(c, 0, sizeof *c);
     c->db = db;
     c->table = table;
     c->stop = in->stop;
+    c->binary = binary;
     c->t0 = sib_seconds();
     if (sib_db_copy_in_begin(db, sib_sql_get(sqlname), err) != SIB_OK)
         return sib_error_prefix(err, "storing %s", table);
+    if (binary)
+        sib_bin_header(&c->b);
     return SIB_OK;
 }
 
@@ -62,6 +67,10 @@ static int copy_row_done(copy_out *c, sib_error *err)
 static int copy_end(copy_out *c, sib_error *err)
 {
     int rc = SIB_OK;
+    if (c->binary)
+        sib_bin_trailer(&c->b);
+    if (c->b.failed)
+        return copy_fail(c, err, "out of memory");
     if (c->b.len)
         rc = sib_db_copy_in_put(c->db, c->b.data, c->b.len, err);
     if (sib_db_copy_in_end(c->db, err) != SIB_OK)
@@ -109,7 +118,7 @@ static void put_link(sib_buf *b, const sib_resolution *res)
 static int store_persons(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     copy_out c;
-    if (copy_begin(&c, db, in, "store_person", "person", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_person", "person", 0, err) != SIB_OK)
         return SIB_ERR;
     for (size_t p = 0; p < in->persons->n; p++) {
         put_int_tab(&c.b, in->run_id);
@@ -128,7 +137,7 @@ static int store_enrollment_links(sib_db *db, const sib_store_input *in, sib_err
 {
     const sib_source *src = in->src;
     copy_out c;
-    if (copy_begin(&c, db, in, "store_enrollment_link", "enrollment_link", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_enrollment_link", "enrollment_link", 0, err) != SIB_OK)
         return SIB_ERR;
     for (size_t i = 0; i < src->nenr; i++) {
         const sib_enrollment *e = &src->enr[i];
@@ -161,7 +170,7 @@ static int store_duplicates(sib_db *db, const sib_store_input *in, sib_error *er
         if (d->cluster[i] >= 0)
             size[d->cluster[i]]++;
     copy_out c;
-    int rc = copy_begin(&c, db, in, "store_duplicate", "duplicate", err);
+    int rc = copy_begin(&c, db, in, "store_duplicate", "duplicate", 0, err);
     for (size_t i = 0; rc == SIB_OK && i < src->nenr; i++) {
         if (d->cluster[i] < 0 || size[d->cluster[i]] < 2)
             continue;
@@ -183,7 +192,7 @@ static int store_population_links(sib_db *db, const sib_store_input *in, sib_err
 {
     const sib_source *src = in->src;
     copy_out c;
-    if (copy_begin(&c, db, in, "store_population_link", "population_link", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_population_link", "population_link", 0, err) != SIB_OK)
         return SIB_ERR;
     for (size_t i = 0; i < src->npop; i++) {
         const sib_population *p = &src->pop[i];
@@ -207,44 +216,39 @@ static int store_person_schemes(sib_db *db, const sib_store_input *in, sib_error
 {
     const sib_dedup *d = in->dedup;
     copy_out c;
-    if (copy_begin(&c, db, in, "store_person_scheme", "person_scheme", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_person_scheme", "person_scheme", 1, err) != SIB_OK)
         return SIB_ERR;
     for (size_t i = 0; i < d->nps; i++) {
         const sib_ps *ps = &d->ps[i];
         const sib_enrollment *rec = &in->src->enr[ps->record];
-        put_int_tab(&c.b, in->run_id);
-        put_int_tab(&c.b, ps->person);
-        put_str_tab(&c.b, sib_scheme_code(ps->scheme));
-        put_int_tab(&c.b, rec->id);
-        put_str_tab(&c.b, ps->town);
-        if (ps->scheme != SIB_S410)
-            sib_buf_puts(&c.b, "\\N\t");
-        else if (ps->risk_class)
-            put_int_tab(&c.b, ps->risk_class);
-        else
-            sib_buf_puts(&c.b, "unknown\t");
+        sib_buf *b = &c.b;
+        static const char *const risk[9] = { "unknown", "1", "2", "3", "4", "5", "6", "7", "8" };
+        sib_bin_row(b, 19);
+        sib_bin_int8(b, in->run_id);
+        sib_bin_int4(b, ps->person);
+        sib_bin_text(b, sib_scheme_code(ps->scheme));
+        sib_bin_int8(b, rec->id);
+        sib_bin_text(b, ps->town);
+        sib_bin_text(b, ps->scheme != SIB_S410 ? NULL : risk[ps->risk_class >= 1 && ps->risk_class <= 8 ? ps->risk_class : 0]);
         if (rec->unit_id)
-            put_int_tab(&c.b, rec->unit_id);
+            sib_bin_int8(b, rec->unit_id);
         else
-            sib_buf_puts(&c.b, "\\N\t");
-        sib_copy_field(&c.b, rec->worker_category);
-        sib_buf_put(&c.b, "\t", 1);
-        put_bool_tab(&c.b, ps->insured);
-        put_bool_tab(&c.b, ps->beneficiary);
-        put_bool_tab(&c.b, ps->lapsed);
-        put_bool_tab(&c.b, ps->contributing);
+            sib_bin_null(b);
+        sib_bin_text(b, rec->worker_category);
+        sib_bin_bool(b, ps->insured);
+        sib_bin_bool(b, ps->beneficiary);
+        sib_bin_bool(b, ps->lapsed);
+        sib_bin_bool(b, ps->contributing);
         if (ps->last_paid)
-            put_int_tab(&c.b, ps->last_paid);
+            sib_bin_int4(b, ps->last_paid);
         else
-            sib_buf_puts(&c.b, "\\N\t");
-        put_int_tab(&c.b, ps->months_unpaid);
-        put_int_tab(&c.b, ps->clusters);
-        put_int_tab(&c.b, ps->duplicates);
-        put_bool_tab(&c.b, ps->conflict);
-        sib_buf_cents(&c.b, ps->refund);
-        sib_buf_put(&c.b, "\t", 1);
-        sib_buf_cents(&c.b, ps->sum12);
-        sib_buf_put(&c.b, "\n", 1);
+            sib_bin_null(b);
+        sib_bin_int4(b, ps->months_unpaid);
+        sib_bin_int4(b, ps->clusters);
+        sib_bin_int4(b, ps->duplicates);
+        sib_bin_bool(b, ps->conflict);
+        sib_bin_money(b, ps->refund);
+        sib_bin_money(b, ps->sum12);
         if (copy_row_done(&c, err) != SIB_OK)
             return SIB_ERR;
     }
@@ -254,7 +258,7 @@ static int store_person_schemes(sib_db *db, const sib_store_input *in, sib_error
 static int store_conflicts(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     copy_out c;
-    if (copy_begin(&c, db, in, "store_conflict_month", "conflict_month", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_conflict_month", "conflict_month", 0, err) != SIB_OK)
         return SIB_ERR;
     for (size_t i = 0; i < in->conflicts->n; i++) {
         const sib_conflict_month *m = &in->conflicts->v[i];
@@ -273,7 +277,7 @@ static int store_conflicts(sib_db *db, const sib_store_input *in, sib_error *err
 static int store_review(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     copy_out c;
-    if (copy_begin(&c, db, in, "store_review", "review", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_review", "review", 0, err) != SIB_OK)
         return SIB_ERR;
     size_t n = sib_resolver_nreview(in->resolver);
     for (size_t i = 0; i < n; i++) {
@@ -329,7 +333,7 @@ static int store_rejects(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     const sib_source *src = in->src;
     copy_out c;
-    if (copy_begin(&c, db, in, "store_reject", "reject", err) != SIB_OK)
+    if (copy_begin(&c, db, in, "store_reject", "reject", 0, err) != SIB_OK)
         return SIB_ERR;
     long long run = (long long)in->run_id;
     for (size_t i = 0; i < src->nenr; i++) {
