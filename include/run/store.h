@@ -44,8 +44,13 @@ typedef struct sib_store_input {
  * indexes. */
 int sib_store_resolution(sib_db *db, const sib_store_input *in, sib_error *err);
 
-/* Stores enrollment links with their clusters, person-schemes, conflict
- * months and rejects (everything else) with their indexes. */
-int sib_store_results(sib_db *db, const sib_store_input *in, sib_error *err);
+/* The rest, in three parts, each as soon as what it needs is computed (so
+ * that the write connection works while dedup and conflicts run): the
+ * rejects (the read suffices), the duplicate enrollments (dedup), then the
+ * person-schemes and conflict months (dedup and conflicts), and the
+ * indexes of all three parts. */
+int sib_store_rejects(sib_db *db, const sib_store_input *in, sib_error *err);
+int sib_store_duplicates(sib_db *db, const sib_store_input *in, sib_error *err);
+int sib_store_schemes(sib_db *db, const sib_store_input *in, sib_error *err);
 
 #endif

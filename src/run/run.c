@@ -56,10 +56,15 @@ typedef struct run_ctx {
     sib_flags *flags;
     sib_campaign *campaign;
     sib_extract_result extract;
+    struct store_job *store;            /* the store's thread, from the end of the read */
 } run_ctx;
+
+static void store_finish(run_ctx *c, int abort);
+static void store_free(run_ctx *c);
 
 static void ctx_free(run_ctx *c)
 {
+    store_free(c);
     sib_campaign_free(c->campaign);
     sib_flags_free(c->flags);
     sib_conflicts_free(c->conflicts);
@@ -454,6 +459,110 @@ static void *resolve_main(void *ud)
     return NULL;
 }
 
+/* The rest of the store (rejects, duplicates, person-schemes, conflicts)
+ * on the write connection, on a thread of its own from the end of the read:
+ * each part waits at a gate until the stage that computes it is done, so
+ * the server stores while the client computes. A failed run aborts it. */
+enum { GATE_READ, GATE_DEDUP, GATE_CONFLICTS };
+
+typedef struct store_job {
+    run_ctx *c;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int gate;               /* the last stage done (GATE_*) */
+    int aborted, joined;
+    int rc;
+    sib_error err;
+    double seconds;
+} store_job;
+
+/* Waits for the stage; then the store's input as it is now. */
+static int store_wait(store_job *j, int gate, sib_store_input *st, sib_error *err)
+{
+    pthread_mutex_lock(&j->lock);
+    while (j->gate < gate && !j->aborted)
+        pthread_cond_wait(&j->cond, &j->lock);
+    int aborted = j->aborted;
+    pthread_mutex_unlock(&j->lock);
+    if (aborted)
+        return sib_error_set(err, "the run failed");
+    store_input(j->c, st);
+    return SIB_OK;
+}
+
+static void *store_main(void *ud)
+{
+    store_job *j = ud;
+    double t0 = sib_seconds();
+    sib_store_input st;
+    sib_db *db = j->c->wdb;
+    j->rc = store_wait(j, GATE_READ, &st, &j->err) == SIB_OK && sib_store_rejects(db, &st, &j->err) == SIB_OK &&
+            store_wait(j, GATE_DEDUP, &st, &j->err) == SIB_OK && sib_store_duplicates(db, &st, &j->err) == SIB_OK &&
+            store_wait(j, GATE_CONFLICTS, &st, &j->err) == SIB_OK && sib_store_schemes(db, &st, &j->err) == SIB_OK
+                ? SIB_OK : SIB_ERR;
+    j->seconds = sib_seconds() - t0;
+    return NULL;
+}
+
+static int store_start(run_ctx *c, sib_error *err)
+{
+    store_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return sib_error_set(err, "store: out of memory");
+    j->c = c;
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_cond_init(&j->cond, NULL);
+    if (pthread_create(&j->thread, NULL, store_main, j) != 0) {
+        pthread_cond_destroy(&j->cond);
+        pthread_mutex_destroy(&j->lock);
+        free(j);
+        return sib_error_set(err, "store: cannot start its thread");
+    }
+    c->store = j;
+    return SIB_OK;
+}
+
+static void store_gate(run_ctx *c, int gate)
+{
+    store_job *j = c->store;
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->lock);
+    j->gate = gate;
+    pthread_cond_broadcast(&j->cond);
+    pthread_mutex_unlock(&j->lock);
+}
+
+/* Joins the store's thread (abort: telling it the run failed first);
+ * then the write connection is the caller's again. */
+static void store_finish(run_ctx *c, int abort)
+{
+    store_job *j = c->store;
+    if (!j || j->joined)
+        return;
+    if (abort) {
+        pthread_mutex_lock(&j->lock);
+        j->aborted = 1;
+        pthread_cond_broadcast(&j->cond);
+        pthread_mutex_unlock(&j->lock);
+    }
+    pthread_join(j->thread, NULL);
+    j->joined = 1;
+}
+
+static void store_free(run_ctx *c)
+{
+    store_job *j = c->store;
+    if (!j)
+        return;
+    store_finish(c, 1);
+    pthread_cond_destroy(&j->cond);
+    pthread_mutex_destroy(&j->lock);
+    free(j);
+    c->store = NULL;
+}
+
 /* Computes every stage on the snapshot; nothing is written. Resolution needs
  * only the rolls, so it runs while the contribution table streams in. */
 static int compute(run_ctx *c, sib_error *err)
@@ -504,13 +613,17 @@ static int compute(run_ctx *c, sib_error *err)
     failpoint("after_read");
     if (guard(c, err) != SIB_OK || check_stop(c, err) != SIB_OK)
         return SIB_ERR;
+    if (c->prepared && store_start(c, err) != SIB_OK)
+        return SIB_ERR;
     if (sib_dedup_run(c->src, c->persons.n, c->persons.deceased, o->cfg, &c->dedup, err) != SIB_OK)
         return SIB_ERR;
+    store_gate(c, GATE_DEDUP);
     sib_source_drop_paid(c->src);        /* folded into the person-schemes */
     lap("dedup", &t0);
     if (sib_conflict_run(c->dedup, c->src, c->rdb, &c->conflicts, err) != SIB_OK ||
         sib_source_finish(c->src, c->rdb, err) != SIB_OK || check_stop(c, err) != SIB_OK)
         return SIB_ERR;
+    store_gate(c, GATE_CONFLICTS);
     sib_dedup_drop_paid(c->dedup);
     lap("conflict", &t0);
     if (sib_clearing_flag(c->src, c->dedup, &c->persons, o->cfg, &c->flags, err) != SIB_OK)
@@ -519,24 +632,6 @@ static int compute(run_ctx *c, sib_error *err)
     return SIB_OK;
 }
 
-typedef struct store_job {
-    run_ctx *c;
-    int rc;
-    sib_error err;
-    double seconds;
-} store_job;
-
-/* The tables of dedup, conflicts and rejects, on the write connection. */
-static void *store_main(void *ud)
-{
-    store_job *j = ud;
-    double t0 = sib_seconds();
-    sib_store_input st;
-    store_input(j->c, &st);
-    j->rc = sib_store_results(j->c->wdb, &st, &j->err);
-    j->seconds = sib_seconds() - t0;
-    return NULL;
-}
 
 /* Writes files and tables, commits, links. */
 static int publish(run_ctx *c, sib_error *err)
@@ -544,16 +639,13 @@ static int publish(run_ctx *c, sib_error *err)
     const sib_run_opts *o = c->o;
     sib_extract_input in = { c->src, c->dedup, &c->persons, c->flags, o->cfg };
     double t0 = sib_seconds();
-    if (!c->prepared)       /* resolve_main prepares it, or the run has failed */
+    if (!c->prepared || !c->store)      /* compute prepares them, or the run has failed */
         return sib_error_set(err, "publish: the publishing transaction was not prepared");
     double t1 = sib_seconds(), t_campaign = 0.0;
-    /* The write connection stores the rest while this thread diffs the
-     * campaign and writes the files; then the campaign's changes. */
-    store_job sj = { .c = c };
-    pthread_t thread;
-    int threaded = pthread_create(&thread, NULL, store_main, &sj) == 0;
-    if (!threaded)
-        store_main(&sj);
+    /* The write connection stores the rest (since the end of the read)
+     * while this thread diffs the campaign and writes the files; then the
+     * campaign's changes. */
+    store_job *sj = c->store;
     int files_rc = SIB_ERR;
     if (sib_campaign_diff(c->campaign, c->flags, c->dedup, &c->persons, c->src, err) == SIB_OK &&
         check_stop(c, err) == SIB_OK) {
@@ -565,15 +657,14 @@ static int publish(run_ctx *c, sib_error *err)
             files_rc = check_stop(c, err);
         sib_log_info("extract", "seconds=%.2f overlapped_with=store", sib_seconds() - t1);
     }
-    if (threaded)
-        pthread_join(thread, NULL);
+    store_finish(c, files_rc != SIB_OK);
     if (files_rc != SIB_OK)
         return SIB_ERR;
-    if (sj.rc != SIB_OK) {
-        *err = sj.err;
+    if (sj->rc != SIB_OK) {
+        *err = sj->err;
         return SIB_ERR;
     }
-    sib_log_info("store", "seconds=%.2f", sj.seconds);
+    sib_log_info("store", "seconds=%.2f started=end_of_read", sj->seconds);
     failpoint("after_store");
     t1 = sib_seconds();
     if (sib_campaign_apply(c->campaign, c->wdb, c->run_id, o->as_of, c->flags, &c->persons, err) != SIB_OK)
@@ -647,6 +738,7 @@ static void print_summary(run_ctx *c, FILE *f)
 /* Records a failed or aborted run (best effort, outside any transaction). */
 static void record_failure(run_ctx *c, const sib_error *err)
 {
+    store_finish(c, 1);         /* the write connection is this thread's again */
     if (c->in_txn)
         sib_db_exec(c->wdb, "ROLLBACK", NULL);
     c->in_txn = 0;

@@ -159,7 +159,7 @@ static int store_enrollment_links(sib_db *db, const sib_store_input *in, sib_err
 }
 
 /* The rows of the clusters of two or more enrollments. */
-static int store_duplicates(sib_db *db, const sib_store_input *in, sib_error *err)
+int sib_store_duplicates(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     const sib_source *src = in->src;
     const sib_dedup *d = in->dedup;
@@ -329,7 +329,7 @@ static int store_contrib_reject(const sib_contrib_reject *r, void *ud, sib_error
     return SIB_OK;
 }
 
-static int store_rejects(sib_db *db, const sib_store_input *in, sib_error *err)
+int sib_store_rejects(sib_db *db, const sib_store_input *in, sib_error *err)
 {
     const sib_source *src = in->src;
     copy_out c;
@@ -381,12 +381,10 @@ int sib_store_resolution(sib_db *db, const sib_store_input *in, sib_error *err)
     return SIB_OK;
 }
 
-int sib_store_results(sib_db *db, const sib_store_input *in, sib_error *err)
+int sib_store_schemes(sib_db *db, const sib_store_input *in, sib_error *err)
 {
-    if (store_duplicates(db, in, err) != SIB_OK ||
-        store_person_schemes(db, in, err) != SIB_OK ||
+    if (store_person_schemes(db, in, err) != SIB_OK ||
         store_conflicts(db, in, err) != SIB_OK ||
-        store_rejects(db, in, err) != SIB_OK ||
         sib_db_exec_file(db, "store_index", err) != SIB_OK)
         return SIB_ERR;
     sib_log_info("store", "duplicates=%ld person_schemes=%zu conflict_months=%zu", in->dedup->nduplicates,
