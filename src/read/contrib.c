@@ -84,7 +84,6 @@ typedef struct stream {
 struct sib_contrib_read {
     sib_source *src;
     volatile sig_atomic_t *stop;
-    sib_read_opts opts;
     long chunk_pages, estimate;
     int nchunks;
     double t0;
@@ -545,7 +544,6 @@ sib_contrib_read *sib_contrib_read_new(sib_source *src, sib_db *db, const sib_re
     }
     r->src = src;
     r->stop = stop;
-    r->opts = *opts;
     r->chunk_pages = opts->chunk_pages > 0 ? opts->chunk_pages : SIB_READ_CHUNK_PAGES;
     /* alone, one plain scan: a TID range scan passes through shared buffers
      * rather than a scan's small ring, 4-7 % slower (docs/performance.md) */

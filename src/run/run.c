@@ -463,7 +463,7 @@ static void *resolve_main(void *ud)
  * on the write connection, on a thread of its own from the end of the read:
  * each part waits at a gate until the stage that computes it is done, so
  * the server stores while the client computes. A failed run aborts it. */
-enum { GATE_READ, GATE_DEDUP, GATE_CONFLICTS };
+enum { GATE_READ, GATE_DEDUP, GATE_CONFLICTS };     /* the read is done when the thread starts */
 
 typedef struct store_job {
     run_ctx *c;
@@ -472,13 +472,15 @@ typedef struct store_job {
     pthread_cond_t cond;
     int gate;               /* the last stage done (GATE_*) */
     int aborted, joined;
+    sib_store_input in;     /* dedup and conflicts: NULL until their gates open */
     int rc;
     sib_error err;
     double seconds;
 } store_job;
 
-/* Waits for the stage; then the store's input as it is now. */
-static int store_wait(store_job *j, int gate, sib_store_input *st, sib_error *err)
+/* Waits for the stage; then takes what it computed into the store's input
+ * (the rest of it was there at the end of the read). */
+static int store_wait(store_job *j, int gate, sib_error *err)
 {
     pthread_mutex_lock(&j->lock);
     while (j->gate < gate && !j->aborted)
@@ -487,7 +489,10 @@ static int store_wait(store_job *j, int gate, sib_store_input *st, sib_error *er
     pthread_mutex_unlock(&j->lock);
     if (aborted)
         return sib_error_set(err, "the run failed");
-    store_input(j->c, st);
+    if (gate == GATE_DEDUP)
+        j->in.dedup = j->c->dedup;
+    else if (gate == GATE_CONFLICTS)
+        j->in.conflicts = j->c->conflicts;
     return SIB_OK;
 }
 
@@ -495,11 +500,10 @@ static void *store_main(void *ud)
 {
     store_job *j = ud;
     double t0 = sib_seconds();
-    sib_store_input st;
     sib_db *db = j->c->wdb;
-    j->rc = store_wait(j, GATE_READ, &st, &j->err) == SIB_OK && sib_store_rejects(db, &st, &j->err) == SIB_OK &&
-            store_wait(j, GATE_DEDUP, &st, &j->err) == SIB_OK && sib_store_duplicates(db, &st, &j->err) == SIB_OK &&
-            store_wait(j, GATE_CONFLICTS, &st, &j->err) == SIB_OK && sib_store_schemes(db, &st, &j->err) == SIB_OK
+    j->rc = sib_store_rejects(db, &j->in, &j->err) == SIB_OK &&
+            store_wait(j, GATE_DEDUP, &j->err) == SIB_OK && sib_store_duplicates(db, &j->in, &j->err) == SIB_OK &&
+            store_wait(j, GATE_CONFLICTS, &j->err) == SIB_OK && sib_store_schemes(db, &j->in, &j->err) == SIB_OK
                 ? SIB_OK : SIB_ERR;
     j->seconds = sib_seconds() - t0;
     return NULL;
@@ -511,6 +515,9 @@ static int store_start(run_ctx *c, sib_error *err)
     if (!j)
         return sib_error_set(err, "store: out of memory");
     j->c = c;
+    store_input(c, &j->in);
+    j->in.dedup = NULL;
+    j->in.conflicts = NULL;
     pthread_mutex_init(&j->lock, NULL);
     pthread_cond_init(&j->cond, NULL);
     if (pthread_create(&j->thread, NULL, store_main, j) != 0) {
