@@ -37,9 +37,11 @@ typedef struct sib_read_opts {
  * sib_contrib_read_help at any time (with streams = 2): on a connection of its
  * own (dsn) importing the snapshot it streams chunks from the back until the
  * two meet; run waits for it. A helper that comes late does nothing, one that
- * cannot connect leaves the table to the main stream (a warning). The run's
- * time is the server's COPY on one core; a helper is worth it when a core is
- * free, as it is once resolution is done (src/run/run.c).
+ * cannot connect leaves the table to the main stream (a warning). One
+ * stream goes as fast as the server's COPY on one core; a helper pays when
+ * a core is free, as one is once resolution is done (src/run/run.c). With
+ * streams = 1 the table is read in one plain scan (chunks are TID range
+ * scans, a few per cent dearer for the server: docs/performance.md).
  */
 typedef struct sib_contrib_read sib_contrib_read;
 sib_contrib_read *sib_contrib_read_new(sib_source *src, sib_db *db, const sib_read_opts *opts,
