@@ -57,7 +57,6 @@ static crow *recent_slot(crow *recent, int bits, int32_t enr, int32_t period)
  * alone with plain operations, together (shared) with atomic ones. */
 typedef struct stream {
     sib_contrib_read *r;
-    sib_source *src;                /* read-only while streaming (but the aggregates) */
     sib_db *db;
     int shared;                     /* another stream folds into the same enrollments */
     int as_of_idx;
@@ -240,7 +239,8 @@ int sib_contrib_parse(char *line, sib_contrib_fields *f)
 static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
 {
     stream *w = ud;
-    const sib_source *s = w->src;
+    sib_source *src = w->r->src;       /* read-only while streaming (but the aggregates) */
+    const sib_source *s = src;
     (void)len;
     if ((w->rows & 0xffff) == 0) {
         if ((w->r->stop && *w->r->stop) || w->r->abort)
@@ -277,8 +277,8 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
     if (reason) {
         return add_crej(w, &f, reason, err);
     }
-    sib_enrollment *e = &w->src->enr[idx];
-    sib_months *paid = &w->src->paid[idx];
+    sib_enrollment *e = &src->enr[idx];
+    sib_months *paid = &src->paid[idx];
     int mi = sib_month_index(per);
     int fresh = w->shared ? sib_months_add_shared(paid, w->as_of_idx, mi, &w->r->old_lock)
                           : sib_months_add(paid, w->as_of_idx, mi);
@@ -559,7 +559,6 @@ sib_contrib_read *sib_contrib_read_new(sib_source *src, sib_db *db, const sib_re
     for (int i = 0; i < 2; i++) {
         stream *w = &r->w[i];
         w->r = r;
-        w->src = src;
         w->as_of_idx = sib_month_index(src->as_of);
         if (!(w->crej = sib_rejlog_new(err)))
             goto fail;
