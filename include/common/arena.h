@@ -41,6 +41,12 @@ void *sib_append(void **arr, size_t *cap, size_t *n, size_t elem);
  * costs more than the page's later use, so the stages after resolution
  * reuse the pages it freed; the process's size then stays at its peak. */
 void sib_mem_keep_freed(void);
+/* Gives the pages of the heap's free blocks back to the system (glibc
+ * malloc_trim) and returns how many bytes were free. For the point where
+ * a stage is about to allocate a large block that the free, scattered
+ * space may not hold in one piece: the process then grows by what it uses,
+ * not by what it keeps. */
+size_t sib_mem_trim(void);
 
 /* 64-bit FNV-1a hash of n bytes; of a NUL-terminated string. */
 uint64_t sib_fnv1a(const void *p, size_t n);

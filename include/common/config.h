@@ -11,6 +11,7 @@
  *   "match": {"auto_link": 10.0, "review": 6.0},
  *   "read_streams": 2,
  *   "read_recent_rows": 4096,
+ *   "threads": 2,
  *   "targets": {"pension": {"base": 308000, "target": 318500}, ...},
  *   "towns": {"350581001": "湖滨街道", ...},
  *   "log": {"level": "info", "format": "kv"}
@@ -20,6 +21,7 @@
 #define SIB_COMMON_CONFIG_H
 
 #include "common/error.h"
+#include "common/par.h"
 
 #define SIB_MAX_TOWNS 32
 #define SIB_MAX_RECENT_ROWS (1L << 24)
@@ -45,6 +47,7 @@ typedef struct sib_config {
     double match_review;                /* ... and human review */
     int read_streams;                   /* contribution streams: 1, or 2: a helper joins when a core is free */
     long read_recent_rows;              /* first rows remembered to settle repeats unread (0: read all again) */
+    int threads;                        /* threads of the stages that run alone (resolution, dedup), 1..SIB_PAR_MAX */
     sib_target target_pension, target_unemployment, target_injury;
     int ntowns;
     sib_town towns[SIB_MAX_TOWNS];      /* the known towns, sorted by code */

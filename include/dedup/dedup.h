@@ -44,7 +44,9 @@ typedef struct sib_dedup {
     long nclusters, nduplicates;
 } sib_dedup;
 
-/* deceased[p] is 1 for a person known deceased at the end of A (may be NULL). */
+/* deceased[p] is 1 for a person known deceased at the end of A (may be NULL).
+ * The person-schemes are worked out on cfg->threads threads, in parts that
+ * end where a person does; the result is the same for any number. */
 int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *deceased,
                   const sib_config *cfg, sib_dedup **out /* OUT */, sib_error *err);
 /* The ps entries of a person: [*first, *first + *n). */

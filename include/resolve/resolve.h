@@ -44,6 +44,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
+#include "common/par.h"
 
 /* Two candidates closer than this (log2) are ambiguous: review, not link. */
 #define SIB_RESOLVE_MARGIN 3.0
@@ -78,9 +79,17 @@ typedef struct sib_resolver sib_resolver;   /* opaque; owns the persons and the 
 
 /* as_of YYYYMM; thresholds in log2 posterior odds (config match_auto / match_review). */
 sib_resolver *sib_resolver_new(int as_of, double auto_link, double review, sib_error *err);
+/* The number of threads (1..SIB_PAR_MAX, par.h, default 1) for the
+ * parts that split by record or person: normalising IDs and names, the
+ * persons' signatures and the link phase (each thread its own queries,
+ * transliterators and caches). The serial parts (numbering the persons,
+ * the blocks) stay on the caller's thread. The result is the same for any
+ * number: review entries come out in record order. */
+void sib_resolver_set_threads(sib_resolver *r, int threads);
 /* The records to resolve, read through get(): a caller holding millions of
  * rows in its own layout lends them without copying. get fills *out with
- * record i (0 <= i < n); its strings must outlive the resolver run. */
+ * record i (0 <= i < n); its strings must outlive the resolver run. With
+ * more than one thread, get is called from several threads at once. */
 typedef struct sib_person_source {
     size_t n;
     void (*get)(const void *ud, size_t i, sib_person_rec *out);

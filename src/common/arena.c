@@ -224,6 +224,17 @@ void *sib_append(void **arr, size_t *cap, size_t *n, size_t elem)
     return e;
 }
 
+size_t sib_mem_trim(void)
+{
+#ifdef M_MMAP_MAX
+    size_t free_bytes = mallinfo2().fordblks;
+    (void)malloc_trim(0);
+    return free_bytes;
+#else
+    return 0;
+#endif
+}
+
 void sib_mem_keep_freed(void)
 {
 #ifdef M_MMAP_MAX

@@ -42,6 +42,8 @@ void sib_config_defaults(sib_config *cfg)
     /* A helper stream joins once resolution is done and a core is free
      * (src/read/contrib.c, docs/performance.md). */
     cfg->read_streams = 2;
+    /* Resolution and dedup on both cores of the model machine. */
+    cfg->threads = 2;
     /* Repeated contribution rows usually follow their first row closely. */
     cfg->read_recent_rows = 4096;
     /* The plan's indicator table: 2020 base -> 2025 target. */
@@ -135,6 +137,15 @@ int sib_config_load(sib_config *cfg, const char *path, sib_error *err)
         }
         cfg->read_streams = (int)rs->valuedouble;
     }
+    const cJSON *rt = cJSON_GetObjectItemCaseSensitive(root, "threads");
+    if (rt) {
+        if (!cJSON_IsNumber(rt) || rt->valuedouble != (int)rt->valuedouble || rt->valuedouble < 1 ||
+            rt->valuedouble > SIB_PAR_MAX) {
+            sib_error_set(err, "%s: threads must be an integer from 1 to %d", path, SIB_PAR_MAX);
+            goto done;
+        }
+        cfg->threads = (int)rt->valuedouble;
+    }
     const cJSON *rr = cJSON_GetObjectItemCaseSensitive(root, "read_recent_rows");
     if (rr) {
         if (!cJSON_IsNumber(rr) || rr->valuedouble < 0 || rr->valuedouble > SIB_MAX_RECENT_ROWS ||
@@ -206,6 +217,7 @@ char *sib_config_to_json(const sib_config *cfg)
     cJSON_AddNumberToObject(m, "review", cfg->match_review);
     cJSON_AddNumberToObject(root, "read_streams", cfg->read_streams);
     cJSON_AddNumberToObject(root, "read_recent_rows", (double)cfg->read_recent_rows);
+    cJSON_AddNumberToObject(root, "threads", cfg->threads);
     cJSON *t = cJSON_AddObjectToObject(root, "targets");
     cJSON_AddItemToObject(t, "pension", target_json(&cfg->target_pension));
     cJSON_AddItemToObject(t, "unemployment", target_json(&cfg->target_unemployment));

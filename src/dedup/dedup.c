@@ -4,6 +4,7 @@
 #include "common/arena.h"
 #include "common/log.h"
 #include "common/month.h"
+#include "common/par.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -107,8 +108,8 @@ static int is_pension(int scheme)
 }
 
 /* Facts of one person in one scheme from its enrollments idx[0..n), sorted by start. */
-static int do_group(const sib_source *src, const int32_t *idx, size_t n, const uint8_t *deceased,
-                    const sib_config *cfg, sib_dedup *d, sib_ps *ps, int32_t *next_cluster)
+static void do_group(const sib_source *src, const int32_t *idx, size_t n, const uint8_t *deceased,
+                     const sib_config *cfg, sib_dedup *d, sib_ps *ps, int32_t *next_cluster)
 {
     const sib_enrollment *enr = src->enr;
     const int A = src->as_of;
@@ -196,7 +197,6 @@ static int do_group(const sib_source *src, const int32_t *idx, size_t n, const u
     ps->lapsed = ps->insured && !ps->beneficiary && !ps->project &&
                  ps->months_unpaid >= cfg->lapse_threshold[scheme];
     ps->contributing = ps->insured && !ps->lapsed && !ps->beneficiary;
-    return SIB_OK;
 }
 
 /* The paid months of the pension person-schemes that can conflict: those of
@@ -236,6 +236,72 @@ const sib_months *sib_dedup_paid(const sib_dedup *d, size_t ps)
     return k >= 0 ? &d->paid[k] : &none;
 }
 
+/* The person-schemes in parts of whole persons, one part a thread: each
+ * numbers its clusters from 0, and they are shifted into one numbering
+ * after (cluster numbers in row order, as on one thread). */
+typedef struct dedup_part {
+    size_t lo, hi;              /* rows idx[lo .. hi) */
+    size_t ps0, nps;            /* its person-schemes ps[ps0 .. ps0 + nps) */
+    int32_t clusters, cl0;      /* its clusters; the first one's number */
+    long duplicates;
+} dedup_part;
+
+typedef struct dedup_job {
+    const sib_source *src;
+    const int32_t *idx;
+    const uint8_t *deceased;
+    const sib_config *cfg;
+    sib_dedup *d;
+    int32_t *start;             /* ps i's rows are idx[start[i] .. start[i + 1]) */
+    dedup_part part[SIB_PAR_MAX];
+} dedup_job;
+
+/* 1 when row i of idx starts a person-scheme. */
+static int group_starts(const sib_enrollment *enr, const int32_t *idx, size_t i, size_t lo)
+{
+    return i == lo || enr[idx[i]].person != enr[idx[i - 1]].person || enr[idx[i]].scheme != enr[idx[i - 1]].scheme;
+}
+
+static void count_part(void *ud, int t, int nt)
+{
+    (void)nt;
+    dedup_job *j = ud;
+    dedup_part *p = &j->part[t];
+    p->nps = 0;
+    for (size_t i = p->lo; i < p->hi; i++)
+        p->nps += (size_t)group_starts(j->src->enr, j->idx, i, p->lo);
+}
+
+static void group_part(void *ud, int t, int nt)
+{
+    (void)nt;
+    dedup_job *j = ud;
+    dedup_part *p = &j->part[t];
+    const sib_enrollment *enr = j->src->enr;
+    size_t g = p->ps0;
+    for (size_t i = p->lo; i < p->hi;) {
+        size_t k = i + 1;
+        while (k < p->hi && !group_starts(enr, j->idx, k, p->lo))
+            k++;
+        j->start[g] = (int32_t)i;
+        sib_ps *ps = &j->d->ps[g++];
+        do_group(j->src, j->idx + i, k - i, j->deceased, j->cfg, j->d, ps, &p->clusters);
+        p->duplicates += ps->duplicates;
+        i = k;
+    }
+}
+
+static void shift_part(void *ud, int t, int nt)
+{
+    (void)nt;
+    dedup_job *j = ud;
+    const dedup_part *p = &j->part[t];
+    if (p->cl0 == 0)
+        return;
+    for (size_t i = p->lo; i < p->hi; i++)
+        j->d->cluster[j->idx[i]] += p->cl0;
+}
+
 int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *deceased,
                   const sib_config *cfg, sib_dedup **out, sib_error *err)
 {
@@ -265,28 +331,39 @@ int sib_dedup_run(const sib_source *src, size_t npersons, const uint8_t *decease
     if (order_rows(src->enr, idx, nu, npersons) != SIB_OK)
         goto oom;
 
+    int nt = cfg->threads < 1 ? 1 : cfg->threads > SIB_PAR_MAX ? SIB_PAR_MAX : cfg->threads;
+    dedup_job job = { .src = src, .idx = idx, .deceased = deceased, .cfg = cfg, .d = d };
+    for (int t = 0; t < nt; t++) {         /* parts end where a person does */
+        size_t lo, hi;
+        sib_par_range(nu, t, nt, &lo, &hi);
+        while (lo > 0 && lo < nu && src->enr[idx[lo]].person == src->enr[idx[lo - 1]].person)
+            lo++;
+        job.part[t].lo = lo;
+        if (t > 0)
+            job.part[t - 1].hi = lo;
+    }
+    job.part[nt - 1].hi = nu;
+    sib_par_run(nt, count_part, &job);
     size_t ngroups = 0;
-    for (size_t i = 0; i < nu; i++)
-        if (i == 0 || src->enr[idx[i]].person != src->enr[idx[i - 1]].person ||
-            src->enr[idx[i]].scheme != src->enr[idx[i - 1]].scheme)
-            ngroups++;
-    d->ps = sib_calloc_huge(ngroups ? ngroups : 1, sizeof *d->ps);
+    for (int t = 0; t < nt; t++) {
+        job.part[t].ps0 = ngroups;
+        ngroups += job.part[t].nps;
+    }
+    /* not zeroed here: do_group clears each person-scheme on its own thread */
+    d->ps = sib_malloc_huge((ngroups ? ngroups : 1) * sizeof *d->ps);
     start = sib_malloc_huge((ngroups + 1) * sizeof *start);
     if (!d->ps || !start)
         goto oom;
+    job.start = start;
+    sib_par_run(nt, group_part, &job);
     int32_t next_cluster = 0;
-    for (size_t i = 0; i < nu;) {
-        size_t j = i + 1;
-        while (j < nu && src->enr[idx[j]].person == src->enr[idx[i]].person &&
-               src->enr[idx[j]].scheme == src->enr[idx[i]].scheme)
-            j++;
-        start[d->nps] = (int32_t)i;
-        sib_ps *ps = &d->ps[d->nps++];
-        if (do_group(src, idx + i, j - i, deceased, cfg, d, ps, &next_cluster) != SIB_OK)
-            goto oom;
-        d->nduplicates += ps->duplicates;
-        i = j;
+    for (int t = 0; t < nt; t++) {
+        job.part[t].cl0 = next_cluster;
+        next_cluster += job.part[t].clusters;
+        d->nduplicates += job.part[t].duplicates;
     }
+    sib_par_run(nt, shift_part, &job);
+    d->nps = ngroups;
     d->nclusters = next_cluster;
     start[d->nps] = (int32_t)nu;
     if (fold_paid(src, idx, start, d) != SIB_OK)

@@ -5,6 +5,8 @@
 #include "resolve/resolve.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "common/arena.h"
 #include "common/log.h"
 #include "common/month.h"
+#include "common/par.h"
 #include "resolve/idnum.h"
 #include "resolve/match.h"
 #include "resolve/name.h"
@@ -49,6 +52,7 @@ struct sib_resolver {
     sib_match_model *model;
     sib_name_ctx *names;
     int ran;
+    int threads;                /* sib_resolver_set_threads, 1 by default */
     size_t npersons;
     char (*keys)[19];           /* per person; "" when unresolved */
     int64_t *first;             /* per person: first record */
@@ -81,19 +85,37 @@ typedef struct run_state {
     size_t nkp;                 /* keyed persons, numbered by birth date (renumber_by_birth) */
     char (*pkeys)[19];
     int32_t *poff, *precs;      /* person -> its keyed records */
-    const char **norm;          /* normalised name per record (lazy for unkeyed) */
-    sib_i64map *formmap;        /* hash of a normalised name -> its entry in forms */
-    char **forms;               /* per distinct name: "name\0simplified\0pinyin" */
-    size_t nforms, capforms;
+    const char **norm;          /* normalised name per keyed record, NULL for the others */
     sib_i64map *keymap;         /* key (first 17 digits) -> person */
     block_index birth, names;
-    int32_t *seen;              /* per person: last query that scored it */
     bsig *bsigs;                /* per keyed person */
     uint64_t *name_sig;         /* per item of the name blocks: name_sig() of its person */
     double prior;               /* log2(number of keyed persons) */
     double name_inexact_w;      /* best name weight short of exact (>= 0) */
-    sib_arena *arena;           /* normalised and simplified names */
+    int nthreads;
+    sib_arena *arenas[SIB_PAR_MAX];     /* normalised names, one arena a thread */
+    /* the forms of the candidates' names, shared by the link phase's
+     * threads (each distinct name through ICU once) */
+    pthread_mutex_t forms_lock;
+    sib_i64map *formmap;        /* hash of a normalised name -> its entry in forms */
+    char **forms;               /* per distinct name: "name\0simplified\0pinyin" */
+    size_t nforms, capforms;
+    sib_arena *forms_arena;
 } run_state;
+
+/* What one thread of the link phase owns; everything else it reads from
+ * the run_state, which no thread changes then (but prov[] of the records
+ * it resolves). */
+typedef struct worker {
+    run_state *s;
+    sib_name_ctx *names;        /* its transliterators (ICU's are not thread-safe) */
+    int32_t *seen;              /* per person: the last record (query) that scored it */
+    review_entry *rev;          /* its review entries, in record order */
+    size_t nrev, caprev;
+    _Atomic size_t *next;       /* the next chunk of records to claim */
+    sib_resolution *out;
+    int rc;
+} worker;
 
 /* A query: one unkeyed record, its forms computed once. */
 typedef struct query {
@@ -141,62 +163,83 @@ static sib_person_rec rec_at(const run_state *s, size_t i)
     return r;
 }
 
-/* Normalised name of record i (cached; NULL-safe: "" for no name). */
-static const char *rec_norm(run_state *s, size_t i)
+/* Normalised form of a raw name (NULL: ""): raw itself when plain, else
+ * a copy in arena; NULL when out of memory. */
+static const char *norm_name(const char *raw, sib_arena *arena)
 {
-    if (s->norm[i])
-        return s->norm[i];
-    const char *raw = rec_at(s, i).name;
-    if (raw == NULL || name_is_plain(raw)) {
-        s->norm[i] = raw ? raw : "";
-        return s->norm[i];
-    }
+    if (raw == NULL || name_is_plain(raw))
+        return raw ? raw : "";
     char buf[NAME_CAP];
     sib_name_normalize(raw, buf, sizeof buf);
-    char *c = sib_arena_strndup(s->arena, buf, strlen(buf));
-    s->norm[i] = c ? c : "";
+    return sib_arena_strndup(arena, buf, strlen(buf));
+}
+
+/* Normalised name of keyed record i (computed in the keys phase). */
+static const char *rec_norm(const run_state *s, size_t i)
+{
     return s->norm[i];
 }
 
-/* "simplified\0pinyin\0" of record i's normalised name; NULL when out of
- * memory. The forms are computed once per distinct name (most names recur,
+/* The cached forms of nm (hash h): "simplified\0pinyin\0", NULL when not
+ * cached; *slot gets its entry in the map (-1: none). Under forms_lock. */
+static const char *forms_find(const run_state *s, const char *nm, size_t ln, int64_t h, int32_t *slot)
+{
+    int32_t k = sib_i64map_get(s->formmap, h);
+    *slot = k;
+    return k >= 0 && strcmp(s->forms[k], nm) == 0 ? s->forms[k] + ln + 1 : NULL;
+}
+
+/* "simplified\0pinyin\0" of a normalised name; NULL when ICU failed or
+ * memory ran out (the levels that need the forms are then skipped). The forms are computed once per distinct name (most names recur,
  * and the ICU transliterations are the costly part of a comparison) and
  * found again through the small map of distinct names, not through an
  * array per record: that array's pages were mostly touched once each, and
- * a fresh page costs more than the hash (docs/performance-log.md). Under a
- * hash collision with another name the forms are computed into tmp. */
-static const char *rec_simp(run_state *s, size_t i, char tmp[3 * NAME_CAP])
+ * a fresh page costs more than the hash (docs/performance-log.md). The map
+ * is shared by the threads; ICU runs outside its lock, with the thread's
+ * own transliterators. Under a hash collision with another name the forms
+ * are computed into tmp. */
+static const char *name_forms(worker *w, const char *nm, char tmp[3 * NAME_CAP])
 {
-    const char *nm = rec_norm(s, i);
+    run_state *s = w->s;
     size_t ln = strlen(nm);
     int64_t h = (int64_t)sib_fnv1a(nm, ln);
-    int32_t k = sib_i64map_get(s->formmap, h);
-    if (k >= 0 && strcmp(s->forms[k], nm) == 0)
-        return s->forms[k] + ln + 1;
+    int32_t k;
+    pthread_mutex_lock(&s->forms_lock);
+    const char *f = forms_find(s, nm, ln, h, &k);
+    pthread_mutex_unlock(&s->forms_lock);
+    if (f)
+        return f;
     char sb[NAME_CAP], pb[NAME_CAP];
-    sib_name_simplify(s->r->names, nm, sb, sizeof sb);
-    sib_name_pinyin(s->r->names, sb, pb, sizeof pb);
-    size_t ls = strlen(sb), lp = strlen(pb);
-    char *c = k < 0 ? sib_arena_alloc(s->arena, ln + ls + lp + 3) : tmp;
-    if (c == NULL)
+    if (sib_name_simplify(w->names, nm, sb, sizeof sb) != SIB_OK ||
+        sib_name_pinyin(w->names, sb, pb, sizeof pb) != SIB_OK)
         return NULL;
+    size_t ls = strlen(sb), lp = strlen(pb);
+    pthread_mutex_lock(&s->forms_lock);
+    if ((f = forms_find(s, nm, ln, h, &k)) != NULL)     /* another thread was first */
+        goto out;
+    char *c = k < 0 ? sib_arena_alloc(s->forms_arena, ln + ls + lp + 3) : tmp;
+    if (c == NULL)
+        goto out;
     memcpy(c, nm, ln + 1);
     memcpy(c + ln + 1, sb, ls + 1);
     memcpy(c + ln + ls + 2, pb, lp + 1);
     if (k < 0) {
         if (s->nforms == s->capforms) {
             size_t cap = s->capforms ? 2 * s->capforms : 4096;
-            char **f = realloc(s->forms, cap * sizeof *f);
-            if (f == NULL)
-                return NULL;
-            s->forms = f;
+            char **nf = realloc(s->forms, cap * sizeof *nf);
+            if (nf == NULL)
+                goto out;
+            s->forms = nf;
             s->capforms = cap;
         }
         if (sib_i64map_put(s->formmap, h, (int32_t)s->nforms) != SIB_OK)
-            return NULL;
+            goto out;
         s->forms[s->nforms++] = c;
     }
-    return c + ln + 1;
+    f = c + ln + 1;
+out:
+    pthread_mutex_unlock(&s->forms_lock);
+    return f;
 }
 
 /* Builds a block index over n (key, item) pairs. */
@@ -269,9 +312,9 @@ static int64_t key64(const char *key)
     return v;
 }
 
-/* The provisional person of a valid key (k64 = key64(key)): found, or added
- * as the next one. -1 when out of memory. */
-static int32_t keyed_person(run_state *s, const char key[19], int64_t k64, size_t *capkp)
+/* The provisional person of the valid key whose first 17 digits are k64:
+ * found, or added as the next one. -1 when out of memory. */
+static int32_t keyed_person(run_state *s, int64_t k64, size_t *capkp)
 {
     int32_t p = sib_i64map_get(s->keymap, k64);
     if (p >= 0)
@@ -284,7 +327,12 @@ static int32_t keyed_person(run_state *s, const char key[19], int64_t k64, size_
         *capkp *= 2;
     }
     p = (int32_t)s->nkp++;
-    memcpy(s->pkeys[p], key, 19);
+    char *key = s->pkeys[p];
+    int64_t v = k64;
+    for (int i = 16; i >= 0; i--, v /= 10)
+        key[i] = (char)('0' + v % 10);
+    key[17] = sib_idnum_check_char(key);
+    key[18] = '\0';
     return sib_i64map_put(s->keymap, k64, p) == SIB_OK ? p : -1;
 }
 
@@ -465,17 +513,25 @@ static int id_far(uint64_t qh, uint64_t sig)
 
 /* Computes the simplified and pinyin forms of the query on first need;
  * returns 1, or -1 when ICU failed (those levels are then skipped). */
-static int query_forms(run_state *s, query *q)
+static int query_forms(worker *w, query *q)
 {
-    if (q->has_forms == 0)
-        q->has_forms = sib_name_simplify(s->r->names, q->norm, q->simp, sizeof q->simp) == SIB_OK &&
-                       sib_name_pinyin(s->r->names, q->simp, q->pin, sizeof q->pin) == SIB_OK ? 1 : -1;
+    if (q->has_forms == 0) {
+        char tmp[3 * NAME_CAP];
+        const char *f = name_forms(w, q->norm, tmp);
+        q->has_forms = -1;
+        if (f && strlen(f) < sizeof q->simp && strlen(f + strlen(f) + 1) < sizeof q->pin) {
+            strcpy(q->simp, f);
+            strcpy(q->pin, f + strlen(f) + 1);
+            q->has_forms = 1;
+        }
+    }
     return q->has_forms;
 }
 
 /* Scores keyed person p for query q and keeps the best two. */
-static void score_person(run_state *s, query *q, int32_t p)
+static void score_person(worker *w, query *q, int32_t p)
 {
+    const run_state *s = w->s;
     const sib_match_model *m = s->r->model;
     uint8_t lv[SIB_EV_NFIELDS] = {0};
     const char *key = s->pkeys[p];
@@ -526,20 +582,20 @@ static void score_person(run_state *s, query *q, int32_t p)
         if (q->unit && c.unit_id && lv[SIB_EV_UNIT] != 1)
             lv[SIB_EV_UNIT] = c.unit_id == q->unit ? 1 : 2;
     }
-    double w = sib_match_weight(m, lv) - s->prior;
+    double wt = sib_match_weight(m, lv) - s->prior;
     if (lv[SIB_EV_BIRTH] == 1) {
         const int32_t *it;
         int32_t cnt = block_get(&s->birth, atoi(kb), &it);
         double mm, uu;
         sib_match_get(m, SIB_EV_BIRTH, 1, &mm, &uu);
-        w += log2(uu / ((cnt > 0 ? cnt : 1) / (double)s->nkp));
+        wt += log2(uu / ((cnt > 0 ? cnt : 1) / (double)s->nkp));
     }
     /* the name: best level over the person's records */
     int name_lv = 0;
     if (q->norm[0]) {
         double mm, uu, bound;
         sib_match_get(m, SIB_EV_NAME, 1, &mm, &uu);
-        bound = w + sib_match_level_weight(m, SIB_EV_NAME, SIB_NAME_SIMPLIFIED);
+        bound = wt + sib_match_level_weight(m, SIB_EV_NAME, SIB_NAME_SIMPLIFIED);
         for (int32_t j = s->poff[p]; j < s->poff[p + 1]; j++) {
             size_t ri = (size_t)s->precs[j];
             const char *cn = rec_norm(s, ri);
@@ -548,11 +604,11 @@ static void score_person(run_state *s, query *q, int32_t p)
                 continue;
             if (strcmp(cn, q->norm) == 0) {
                 l = SIB_NAME_EXACT;
-            } else if (bound < s->r->floor || query_forms(s, q) < 0) {
+            } else if (bound < s->r->floor || query_forms(w, q) < 0) {
                 l = (int)sib_name_level_of(q->norm, NULL, NULL, cn, NULL, NULL);
             } else {
                 char tmp[3 * NAME_CAP];
-                const char *cs = rec_simp(s, ri, tmp);
+                const char *cs = name_forms(w, cn, tmp);
                 l = cs ? (int)sib_name_level_of(q->norm, q->simp, q->pin, cn, cs, cs + strlen(cs) + 1)
                        : (int)sib_name_level_of(q->norm, NULL, NULL, cn, NULL, NULL);
             }
@@ -562,19 +618,19 @@ static void score_person(run_state *s, query *q, int32_t p)
                 break;
         }
         lv[SIB_EV_NAME] = (uint8_t)name_lv;
-        w += sib_match_level_weight(m, SIB_EV_NAME, name_lv);
+        wt += sib_match_level_weight(m, SIB_EV_NAME, name_lv);
         if (name_lv == SIB_NAME_EXACT)
-            w += log2(uu / q->tf_name);
+            wt += log2(uu / q->tf_name);
     }
-    if (q->best < 0 || w > q->best_s) {
+    if (q->best < 0 || wt > q->best_s) {
         q->second_p = q->best;
         q->second_s = q->best_s;
         q->best = p;
-        q->best_s = w;
+        q->best_s = wt;
         memcpy(q->best_lv, lv, sizeof lv);
-    } else if (q->second_p < 0 || w > q->second_s) {
+    } else if (q->second_p < 0 || wt > q->second_s) {
         q->second_p = p;
-        q->second_s = w;
+        q->second_s = wt;
     }
 }
 
@@ -607,12 +663,12 @@ static int key_within_two(const char *key, const char *fid)
 }
 
 /* Scores p unless this query has seen it already. */
-static void consider(run_state *s, query *q, int32_t qid, int32_t p)
+static void consider(worker *w, query *q, int32_t p)
 {
-    if (p < 0 || s->seen[p] == qid)
+    if (p < 0 || w->seen[p] == (int32_t)q->rec)
         return;
-    s->seen[p] = qid;
-    score_person(s, q, p);
+    w->seen[p] = (int32_t)q->rec;
+    score_person(w, q, p);
 }
 
 /* Scans the birth-date block of the query. A person is scored only when it
@@ -620,8 +676,9 @@ static void consider(run_state *s, query *q, int32_t qid, int32_t p)
  * query's, its key is within two edits of the broken ID (key_within_two),
  * or the best weight possible without those (birth exact, gender, town, a
  * simplified name, an ID more than two edits away) reaches review. */
-static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
+static void scan_birth(worker *w, query *q, int bd)
 {
+    const run_state *s = w->s;
     const sib_match_model *m = s->r->model;
     const int32_t *it;
     int32_t cnt = block_get(&s->birth, bd, &it);
@@ -641,7 +698,7 @@ static void scan_birth(run_state *s, query *q, int32_t qid, int bd)
         const bsig *g = &s->bsigs[it[k]];
         if (all || sig_holds(g->names, q->name_bits) || sig_holds(g->units, q->unit_bits) ||
             (fid18 && key_within_two(s->pkeys[it[k]], q->fid)))
-            consider(s, q, qid, it[k]);
+            consider(w, q, it[k]);
     }
 }
 
@@ -654,7 +711,7 @@ typedef struct key_batch {
     int64_t k[ID_VARIANTS_MAX];
 } key_batch;
 
-static void try_key(run_state *s, key_batch *b, const char *k18)
+static void try_key(const run_state *s, key_batch *b, const char *k18)
 {
     for (int i = 0; i < 17; i++)
         if (k18[i] < '0' || k18[i] > '9')
@@ -667,8 +724,9 @@ static void try_key(run_state *s, key_batch *b, const char *k18)
 
 /* Keys one edit away from the folded broken ID (see resolve.h), in the
  * order generated. */
-static void id_neighbours(run_state *s, query *q, int32_t qid)
+static void id_neighbours(worker *w, query *q)
 {
+    const run_state *s = w->s;
     const char *f = q->fid;
     size_t n = strlen(f);
     char v[20];
@@ -718,7 +776,7 @@ static void id_neighbours(run_state *s, query *q, int32_t qid)
         }
     }
     for (int j = 0; j < b.n; j++)
-        consider(s, q, qid, sib_i64map_get(s->keymap, b.k[j]));
+        consider(w, q, sib_i64map_get(s->keymap, b.k[j]));
 }
 
 /* Best weight among a field's levels from `from` on. */
@@ -742,8 +800,9 @@ static double best_level_weight(const sib_match_model *m, size_t f, int from)
  * employer signature or its key's characters prove the best weight out of
  * reach — neither changes any result, and both keep resolution from growing
  * with the square of the population. */
-static void scan_name(run_state *s, query *q, int32_t qid, int bd)
+static void scan_name(worker *w, query *q, int bd)
 {
+    const run_state *s = w->s;
     const sib_match_model *m = s->r->model;
     double mm, uu;
     sib_match_get(m, SIB_EV_NAME, 1, &mm, &uu);
@@ -774,14 +833,15 @@ static void scan_name(run_state *s, query *q, int32_t qid, int bd)
             continue;
         if (ub + id_far_w < floor && id_far(qh, sig[k]))
             continue;
-        consider(s, q, qid, it[k]);
+        consider(w, q, it[k]);
     }
 }
 
 /* Resolves one unkeyed record: sets out and s->prov[i] (probable person). */
-static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
+static int resolve_one(worker *w, size_t i, sib_resolution *out)
 {
-    sib_resolver *r = s->r;
+    run_state *s = w->s;
+    const sib_resolver *r = s->r;
     sib_person_rec rec0 = rec_at(s, i);
     const sib_person_rec *rec = &rec0;
     query q;
@@ -818,11 +878,11 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
     town9(rec->town_code, q.town);
 
     if (q.fid[0])
-        id_neighbours(s, &q, qid);
+        id_neighbours(w, &q);
     if (bd > 0)
-        scan_birth(s, &q, qid, bd);
+        scan_birth(w, &q, bd);
     if (q.norm[0])
-        scan_name(s, &q, qid, bd);
+        scan_name(w, &q, bd);
 
     out->kind = SIB_LINK_UNRESOLVED;
     out->score = 0;
@@ -838,15 +898,15 @@ static int resolve_one(run_state *s, size_t i, int32_t qid, sib_resolution *out)
         s->prov[i] = q.best;
         return SIB_OK;
     }
-    if (r->nrev == r->caprev) {
-        size_t nc = r->caprev ? r->caprev * 2 : 256;
-        review_entry *nr = realloc(r->rev, nc * sizeof *nr);
+    if (w->nrev == w->caprev) {
+        size_t nc = w->caprev ? w->caprev * 2 : 256;
+        review_entry *nr = realloc(w->rev, nc * sizeof *nr);
         if (nr == NULL)
             return SIB_ERR;
-        r->rev = nr;
-        r->caprev = nc;
+        w->rev = nr;
+        w->caprev = nc;
     }
-    r->rev[r->nrev++] = (review_entry){.rec = i, .cand = q.best, .score = (float)q.best_s,
+    w->rev[w->nrev++] = (review_entry){.rec = i, .cand = q.best, .score = (float)q.best_s,
                                        .evidence = out->evidence};
     return SIB_OK;
 }
@@ -859,6 +919,7 @@ sib_resolver *sib_resolver_new(int as_of, double auto_link, double review, sib_e
         return NULL;
     }
     r->as_of = as_of;
+    r->threads = 1;
     r->auto_link = auto_link;
     r->review = review;
     r->floor = review < auto_link - SIB_RESOLVE_MARGIN ? review : auto_link - SIB_RESOLVE_MARGIN;
@@ -876,28 +937,33 @@ fail:
 
 /* Frees what the search for candidates needs (all but the provisional
  * persons and their keys), before the final numbering allocates its own. */
+/* Frees what the search for candidates needs (all but the provisional
+ * persons and their keys), before the final numbering allocates its own. */
 static void run_free_search(run_state *s)
 {
     free(s->poff);
     free(s->precs);
     free(s->norm);
-    free(s->forms);
-    sib_i64map_free(s->formmap);
-    free(s->seen);
     free(s->bsigs);
     free(s->name_sig);
     sib_i64map_free(s->keymap);
     block_free(&s->birth);
     block_free(&s->names);
-    sib_arena_free(s->arena);
-    s->poff = s->precs = s->seen = NULL;
-    s->norm = NULL;
-    s->forms = NULL;
+    for (int t = 0; t < s->nthreads; t++) {
+        sib_arena_free(s->arenas[t]);
+        s->arenas[t] = NULL;
+    }
+    sib_i64map_free(s->formmap);
+    free(s->forms);
+    sib_arena_free(s->forms_arena);
     s->formmap = NULL;
+    s->forms = NULL;
+    s->forms_arena = NULL;
+    s->poff = s->precs = NULL;
+    s->norm = NULL;
     s->bsigs = NULL;
     s->name_sig = NULL;
     s->keymap = NULL;
-    s->arena = NULL;
 }
 
 /* Frees the working state. */
@@ -906,6 +972,7 @@ static void run_free(run_state *s)
     run_free_search(s);
     free(s->prov);
     free(s->pkeys);
+    pthread_mutex_destroy(&s->forms_lock);
 }
 
 static void array_get(const void *ud, size_t i, sib_person_rec *out)
@@ -913,10 +980,184 @@ static void array_get(const void *ud, size_t i, sib_person_rec *out)
     *out = ((const sib_person_rec *)ud)[i];
 }
 
+void sib_resolver_set_threads(sib_resolver *r, int threads)
+{
+    r->threads = threads < 1 ? 1 : threads > SIB_PAR_MAX ? SIB_PAR_MAX : threads;
+}
+
 int sib_resolver_run(sib_resolver *r, const sib_person_rec *recs, size_t n, sib_resolution *out, sib_error *err)
 {
     sib_person_source src = { n, array_get, recs };
     return sib_resolver_run_source(r, &src, out, err);
+}
+
+/* 1. Every record's ID and, for a valid one, its key (as key64, else -1)
+ * and normalised name. */
+typedef struct keys_job {
+    run_state *s;
+    sib_resolution *out;
+    int64_t *k64;
+    int oom[SIB_PAR_MAX];
+} keys_job;
+
+static void keys_part(void *ud, int t, int nt)
+{
+    keys_job *j = ud;
+    run_state *s = j->s;
+    size_t lo, hi;
+    sib_par_range(s->n, t, nt, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
+        sib_person_rec ri = rec_at(s, i);
+        sib_resolution *o = &j->out[i];
+        char key[19];
+        int canon = 0;
+        sib_id_status st = sib_idnum_normalize(ri.id_number, s->r->as_of, ri.birth_date, key, &canon);
+        o->id_status = (uint8_t)st;
+        o->score = 0;
+        o->evidence = 0;
+        s->prov[i] = -1;
+        s->norm[i] = NULL;
+        j->k64[i] = -1;
+        if (st != SIB_ID_VALID) {
+            o->kind = SIB_LINK_UNRESOLVED;
+            continue;
+        }
+        o->kind = canon ? SIB_LINK_EXACT : SIB_LINK_NORMALIZED;
+        j->k64[i] = key64(key);
+        if ((s->norm[i] = norm_name(ri.name, s->arenas[t])) == NULL)
+            j->oom[t] = 1;
+    }
+}
+
+/* 2. The signatures of each person's names and employers. */
+static void sigs_part(void *ud, int t, int nt)
+{
+    run_state *s = ud;
+    size_t lo, hi;
+    sib_par_range(s->nkp, t, nt, &lo, &hi);
+    for (size_t p = lo; p < hi; p++) {
+        bsig *g = &s->bsigs[p];
+        g->names = g->units = 0;
+        for (int32_t j = s->poff[p]; j < s->poff[p + 1]; j++) {
+            int64_t unit = rec_at(s, (size_t)s->precs[j]).unit_id;
+            g->names |= sig_bits(sib_fnv1a_str(rec_norm(s, (size_t)s->precs[j])));
+            if (unit)
+                g->units |= sig_bits((uint64_t)unit);
+        }
+    }
+}
+
+/* ... and what the name-block scan reads of each item, in block order. */
+static void name_sig_part(void *ud, int t, int nt)
+{
+    run_state *s = ud;
+    size_t lo, hi;
+    sib_par_range((size_t)s->names.off[s->names.nb], t, nt, &lo, &hi);
+    for (size_t k = lo; k < hi; k++) {     /* the items are persons in name order: fetch ahead */
+        if (k + 8 < hi) {
+            __builtin_prefetch(&s->bsigs[s->names.items[k + 8]]);
+            __builtin_prefetch(s->pkeys[s->names.items[k + 8]]);
+        }
+        s->name_sig[k] = name_sig(&s->bsigs[s->names.items[k]], s->pkeys[s->names.items[k]]);
+    }
+}
+
+/* 3. The records without a valid key, claimed by chunks of records
+ * (about 64 chunks a thread, 64 to 4,096 records each). */
+static size_t link_chunk(size_t n, int nt)
+{
+    size_t c = n / ((size_t)nt * 64);
+    return c < 64 ? 64 : c > 4096 ? 4096 : c;
+}
+
+static void link_part(void *ud, int t, int nt)
+{
+    worker *w = (worker *)ud + t;
+    run_state *s = w->s;
+    memset(w->seen, 0xff, (s->nkp ? s->nkp : 1) * sizeof *w->seen);
+    size_t chunk = link_chunk(s->n, nt);
+    for (;;) {
+        size_t lo = atomic_fetch_add(w->next, chunk);
+        if (lo >= s->n)
+            return;
+        size_t hi = s->n - lo < chunk ? s->n : lo + chunk;
+        for (size_t i = lo; i < hi; i++) {
+            if (w->out[i].id_status == SIB_ID_VALID)
+                continue;
+            if (resolve_one(w, i, &w->out[i]) != SIB_OK) {
+                w->rc = SIB_ERR;
+                return;
+            }
+        }
+    }
+}
+
+static int worker_init(worker *w, run_state *s, int t, _Atomic size_t *next, sib_resolution *out,
+                       sib_error *err)
+{
+    memset(w, 0, sizeof *w);
+    w->s = s;
+    w->next = next;
+    w->out = out;
+    w->rc = SIB_OK;
+    w->names = t == 0 ? s->r->names : sib_name_ctx_new(err);
+    if (w->names == NULL)
+        return SIB_ERR;
+    w->seen = sib_malloc_huge((s->nkp ? s->nkp : 1) * sizeof *w->seen);
+    if (!w->seen)
+        return sib_error_set(err, "resolve: out of memory");
+    return SIB_OK;
+}
+
+static void worker_free(worker *w, int t)
+{
+    if (t > 0)
+        sib_name_ctx_free(w->names);
+    free(w->seen);
+    free(w->rev);
+    memset(w, 0, sizeof *w);
+}
+
+static int rev_by_rec(const void *a, const void *b)
+{
+    size_t x = ((const review_entry *)a)->rec, y = ((const review_entry *)b)->rec;
+    return (x > y) - (x < y);
+}
+
+/* The link phase on nt threads; the review entries gathered into r, in
+ * record order. */
+static int link_all(run_state *s, sib_resolution *out, int nt, sib_error *err)
+{
+    sib_resolver *r = s->r;
+    worker w[SIB_PAR_MAX];
+    _Atomic size_t next = 0;
+    int rc = SIB_OK, ready = 0;
+    for (; ready < nt && rc == SIB_OK; ready++)
+        rc = worker_init(&w[ready], s, ready, &next, out, err);
+    if (rc == SIB_OK) {
+        sib_par_run(nt, link_part, w);
+        size_t nrev = 0;
+        for (int t = 0; t < nt; t++) {
+            if (w[t].rc != SIB_OK)
+                rc = sib_error_set(err, "resolve: out of memory in the link phase");
+            nrev += w[t].nrev;
+        }
+        if (rc == SIB_OK && nrev > 0) {
+            r->rev = malloc(nrev * sizeof *r->rev);
+            if (r->rev == NULL)
+                rc = sib_error_set(err, "resolve: out of memory");
+            for (int t = 0; t < nt && r->rev; t++) {
+                if (w[t].nrev)
+                    memcpy(r->rev + r->nrev, w[t].rev, w[t].nrev * sizeof *r->rev);
+                r->nrev += w[t].nrev;
+            }
+            if (r->rev)
+                qsort(r->rev, r->nrev, sizeof *r->rev, rev_by_rec);
+        }
+    }
+    for (int t = 0; t < ready; t++)
+        worker_free(&w[t], t);
+    return rc;
 }
 
 int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_resolution *out, sib_error *err)
@@ -939,6 +1180,8 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     s.r = r;
     s.src = src;
     s.n = n;
+    s.nthreads = r->threads;
+    pthread_mutex_init(&s.forms_lock, NULL);
     capkp = n / 2 + 1024;       /* address space: grown only for unusual data */
     s.prov = sib_malloc_huge(n * sizeof *s.prov);
     s.pkeys = sib_malloc_huge(capkp * sizeof *s.pkeys);
@@ -946,45 +1189,37 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
      * for n / 2 keys, the map is not rehashed on the way (keys phase 0.38
      * against 0.41-0.52 s at scale 1) */
     s.keymap = sib_i64map_new(n / 2 + 16);
-    s.norm = sib_calloc_huge(n, sizeof *s.norm);
+    s.norm = sib_malloc_huge(n * sizeof *s.norm);
     s.formmap = sib_i64map_new(1024);
-    s.arena = sib_arena_new(1 << 20);
-    if (!s.prov || !s.pkeys || !s.keymap || !s.norm || !s.formmap || !s.arena)
+    s.forms_arena = sib_arena_new(1 << 20);
+    if (!s.prov || !s.pkeys || !s.keymap || !s.norm || !s.formmap || !s.forms_arena)
         goto oom;
+    for (int t = 0; t < s.nthreads; t++)
+        if ((s.arenas[t] = sib_arena_new(1 << 20)) == NULL)
+            goto oom;
 
-    /* 1. keys, in batches: a batch's IDs are normalized and their map slots
-     * prefetched first, then looked up in record order (persons are numbered
-     * by first appearance as before) */
-    enum { KEY_BATCH = 16 };
-    for (size_t i0 = 0; i0 < n; i0 += KEY_BATCH) {
-        size_t nbatch = n - i0 < KEY_BATCH ? n - i0 : KEY_BATCH;
-        char keys[KEY_BATCH][19];
-        int64_t k64[KEY_BATCH];
-        for (size_t b = 0; b < nbatch; b++) {
-            size_t i = i0 + b;
-            int canon = 0;
-            sib_person_rec ri = rec_at(&s, i);
-            sib_id_status st = sib_idnum_normalize(ri.id_number, r->as_of, ri.birth_date, keys[b], &canon);
-            out[i].id_status = (uint8_t)st;
-            out[i].score = 0;
-            out[i].evidence = 0;
-            s.prov[i] = -1;
-            if (st != SIB_ID_VALID) {
-                out[i].kind = SIB_LINK_UNRESOLVED;
+    /* 1. keys: normalised on every thread, then numbered in record order
+     * (persons by first appearance), the map slots fetched ahead */
+    {
+        keys_job kj = { .s = &s, .out = out, .k64 = sib_malloc_huge(n * sizeof(int64_t)) };
+        if (kj.k64 == NULL)
+            goto oom;
+        sib_par_run(s.nthreads, keys_part, &kj);
+        int failed = 0;
+        for (int t = 0; t < s.nthreads; t++)
+            failed |= kj.oom[t];
+        for (size_t i = 0; i < n && !failed; i++) {
+            if (i + 16 < n && kj.k64[i + 16] >= 0)
+                sib_i64map_prefetch(s.keymap, kj.k64[i + 16]);
+            if (kj.k64[i] < 0)
                 continue;
-            }
-            out[i].kind = canon ? SIB_LINK_EXACT : SIB_LINK_NORMALIZED;
-            k64[b] = key64(keys[b]);
-            sib_i64map_prefetch(s.keymap, k64[b]);
-        }
-        for (size_t b = 0; b < nbatch; b++) {
-            size_t i = i0 + b;
-            if (out[i].id_status != SIB_ID_VALID)
-                continue;
-            if ((s.prov[i] = keyed_person(&s, keys[b], k64[b], &capkp)) < 0)
-                goto oom;
+            if ((s.prov[i] = keyed_person(&s, kj.k64[i], &capkp)) < 0)
+                failed = 1;
             nkeyed++;
         }
+        free(kj.k64);
+        if (failed)
+            goto oom;
     }
     s.prior = log2(s.nkp > 1 ? (double)s.nkp : 2.0);
     s.name_inexact_w = fmax(0.0, best_level_weight(r->model, SIB_EV_NAME, SIB_NAME_SIMPLIFIED));
@@ -993,27 +1228,14 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
 
     /* 2. person -> records, and the birth-date and name blocks over persons */
     s.poff = sib_malloc_huge((s.nkp + 1) * sizeof *s.poff);
-    s.precs = sib_malloc_huge(nkeyed * sizeof *s.precs);
-    s.seen = sib_malloc_huge(s.nkp * sizeof *s.seen);
+    s.precs = sib_malloc_huge((nkeyed ? nkeyed : 1) * sizeof *s.precs);
     bkeys = sib_malloc_huge((nkeyed + 1) * sizeof *bkeys);    /* the name blocks: at most one item a record */
     bitems = sib_malloc_huge((nkeyed + 1) * sizeof *bitems);
-    if (!s.poff || !s.precs || !s.seen || !bkeys || !bitems)
+    s.bsigs = sib_malloc_huge((s.nkp ? s.nkp : 1) * sizeof *s.bsigs);
+    if (!s.poff || !s.precs || !bkeys || !bitems || !s.bsigs)
         goto oom;
     person_records(&s);
-    memset(s.seen, 0xff, s.nkp * sizeof *s.seen);
-    s.bsigs = sib_malloc_huge(s.nkp * sizeof *s.bsigs);
-    if (s.bsigs == NULL)
-        goto oom;
-    for (size_t p = 0; p < s.nkp; p++) {
-        bsig *g = &s.bsigs[p];
-        g->names = g->units = 0;
-        for (int32_t j = s.poff[p]; j < s.poff[p + 1]; j++) {
-            int64_t unit = rec_at(&s, (size_t)s.precs[j]).unit_id;
-            g->names |= sig_bits(sib_fnv1a_str(rec_norm(&s, (size_t)s.precs[j])));
-            if (unit)
-                g->units |= sig_bits((uint64_t)unit);
-        }
-    }
+    sib_par_run(s.nthreads, sigs_part, &s);
     /* names: each distinct normalised name of a person once */
     for (size_t p = 0; p < s.nkp; p++) {
         for (int32_t j = s.poff[p]; j < s.poff[p + 1]; j++) {
@@ -1035,29 +1257,19 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     bitems = NULL;
     if (renumber_by_birth(&s) != SIB_OK)
         goto oom;
-    s.name_sig = sib_malloc_huge(nb * sizeof *s.name_sig);
+    s.name_sig = sib_malloc_huge((nb ? nb : 1) * sizeof *s.name_sig);
     if (s.name_sig == NULL)
         goto oom;
-    for (size_t k = 0; k < nb; k++) {     /* the items are persons in name order: fetch ahead */
-        if (k + 8 < nb) {
-            __builtin_prefetch(&s.bsigs[s.names.items[k + 8]]);
-            __builtin_prefetch(s.pkeys[s.names.items[k + 8]]);
-        }
-        s.name_sig[k] = name_sig(&s.bsigs[s.names.items[k]], s.pkeys[s.names.items[k]]);
-    }
+    sib_par_run(s.nthreads, name_sig_part, &s);
 
     double t_blocks = (sib_seconds() - t0);
 
     /* 3. unkeyed records */
-    int32_t qid = 0;
+    if (link_all(&s, out, s.nthreads, err) != SIB_OK)
+        goto done;
     size_t nunres = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (out[i].id_status == SIB_ID_VALID)
-            continue;
-        if (resolve_one(&s, i, qid++, &out[i]) != SIB_OK)
-            goto oom;
+    for (size_t i = 0; i < n; i++)
         nunres += out[i].kind == SIB_LINK_UNRESOLVED;
-    }
 
     double t_link = (sib_seconds() - t0);
     run_free_search(&s);

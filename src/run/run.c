@@ -18,6 +18,7 @@
 #include "resolve/credit.h"
 #include "resolve/idnum.h"
 #include "resolve/resolve.h"
+
 #include "run/publish.h"
 #include "run/store.h"
 
@@ -307,6 +308,8 @@ static int resolve(run_ctx *c, sib_error *err)
     }
     sib_person_source recs = { c->nrecs, rec_get, c };
     c->resolver = sib_resolver_new(s->as_of, c->o->cfg->match_auto, c->o->cfg->match_review, err);
+    if (c->resolver)
+        sib_resolver_set_threads(c->resolver, c->o->cfg->threads);
     if (!c->resolver || sib_resolver_run_source(c->resolver, &recs, c->res, err) != SIB_OK)
         return sib_error_prefix(err, "resolve");
 
@@ -429,29 +432,44 @@ typedef struct resolve_job {
     run_ctx *c;
     sib_contrib_read *read;     /* joined as its helper stream when the work is done */
     int on_thread;              /* 0: run before the read, so no helper */
+    int resolved;               /* resolve_now has run */
+    int alone;                  /* ... before the read, on `threads` threads */
     int rc;
     sib_error err;
     double seconds, store_seconds, campaign_seconds;
-    double cpu_seconds;     /* CPU time of the thread during resolution */
+    double cpu_seconds;     /* CPU time of resolution (all its threads when alone) */
     long rss;               /* MiB when resolution ended */
 } resolve_job;
 
-/* The resolve stage on its own thread, while the contributions stream; then,
- * unless this is a dry run, the publishing transaction is prepared on the
- * write connection (idle until publication); then, with read_streams 2, the
- * thread streams contributions from the table's far end on a connection of
- * its own (the core it used is free now: docs/performance.md). */
+/* The resolve stage: with `threads` > 1 before the contribution read,
+ * on that many threads (it then has the machine to itself); with one, on
+ * the job's thread while the contributions stream (a core would idle
+ * otherwise). */
+static void resolve_now(resolve_job *j)
+{
+    run_ctx *c = j->c;
+    clockid_t clk = j->alone ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_THREAD_CPUTIME_ID;
+    double t0 = sib_seconds(), cpu0 = clock_s(clk);
+    employer_warnings(c);
+    j->rc = resolve(c, &j->err);
+    j->seconds = sib_seconds() - t0;
+    j->cpu_seconds = clock_s(clk) - cpu0;
+    long peak;
+    memory_mib(&j->rss, &peak);
+    j->resolved = 1;
+}
+
+/* The job's thread: resolution unless done; then, unless this is a dry run,
+ * the publishing transaction is prepared on the write connection (idle
+ * until publication); then, with read_streams 2, the thread streams
+ * contributions from the table's far end on a connection of its own (the
+ * core it used is free now: docs/performance.md). */
 static void *resolve_main(void *ud)
 {
     resolve_job *j = ud;
     run_ctx *c = j->c;
-    double t0 = sib_seconds(), cpu0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
-    employer_warnings(c);
-    j->rc = resolve(c, &j->err);
-    j->seconds = sib_seconds() - t0;
-    j->cpu_seconds = clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
-    long peak;
-    memory_mib(&j->rss, &peak);
+    if (!j->resolved)
+        resolve_now(j);
     if (j->rc == SIB_OK && !c->o->dry_run && !(c->o->stop && *c->o->stop))
         j->rc = prepare_publication(c, &j->store_seconds, &j->campaign_seconds, &j->err);
     if (j->rc == SIB_OK && j->on_thread && c->o->cfg->read_streams > 1)
@@ -594,6 +612,16 @@ static int compute(run_ctx *c, sib_error *err)
     if (!job.read)
         return SIB_ERR;
     pthread_t thread;
+    if (o->cfg->threads > 1) {
+        job.alone = 1;
+        resolve_now(&job);
+        if (job.rc != SIB_OK) {
+            sib_contrib_read_free(job.read);
+            *err = job.err;
+            return SIB_ERR;
+        }
+        t0 += job.seconds;      /* the read stage: the rolls and the contributions */
+    }
     job.on_thread = 1;
     int threaded = pthread_create(&thread, NULL, resolve_main, &job) == 0;
     if (!threaded) {
@@ -610,8 +638,9 @@ static int compute(run_ctx *c, sib_error *err)
         *err = job.err;
         return SIB_ERR;
     }
-    sib_log_info("resolve", "seconds=%.2f cpu_seconds=%.2f overlapped_with=read rss_mib=%ld", job.seconds,
-                 job.cpu_seconds, job.rss);
+    sib_log_info("resolve", "seconds=%.2f cpu_seconds=%.2f threads=%d overlapped_with=%s rss_mib=%ld",
+                 job.seconds, job.cpu_seconds, job.alone ? o->cfg->threads : 1,
+                 job.alone ? "none" : "read", job.rss);
     if (c->prepared) {
         sib_log_info("store", "part=resolution seconds=%.2f overlapped_with=read", job.store_seconds);
         sib_log_info("campaign", "part=load seconds=%.2f overlapped_with=read", job.campaign_seconds);
@@ -622,6 +651,12 @@ static int compute(run_ctx *c, sib_error *err)
         return SIB_ERR;
     if (c->prepared && store_start(c, err) != SIB_OK)
         return SIB_ERR;
+    /* What resolution and the read left free is scattered between what they
+     * keep; dedup's largest array (64 bytes a person-scheme) may find no
+     * hole for it and grow the process past its peak. Given back first,
+     * those pages cannot add to it (a few ms; docs/performance.md). */
+    size_t freed = sib_mem_trim();
+    sib_log_debug("dedup", "heap_free_returned_mib=%zu", freed >> 20);
     if (sib_dedup_run(c->src, c->persons.n, c->persons.deceased, o->cfg, &c->dedup, err) != SIB_OK)
         return SIB_ERR;
     store_gate(c, GATE_DEDUP);

@@ -37,6 +37,7 @@ ParameterizedTest(int *seed, integ_truth, seeds, .timeout = 600)
     cr_assert_eq(sibt_run(&o, "gen --dsn '%s' --scale 0.05 --seed %d --as-of 2025-12 2>&1", dsn, *seed), 0, "%s", o);
     free(o);
     cr_assert_eq(sibt_run(&o, "run --dsn '%s' --as-of 2025-12 --out '%s' 2>&1", dsn, out), 0, "%s", o);
+    cr_assert(strstr(o, "threads=2 overlapped_with=none"), "resolution first, on two threads: %s", o);
     free(o);
 
     /* duplicate enrollments, pairwise */
@@ -96,18 +97,21 @@ ParameterizedTest(int *seed, integ_truth, seeds, .timeout = 600)
     cr_assert_gt(sibt_query_long(dsn, "SELECT count(*) FROM sibatch.target WHERE reason = 'uninsured'"), 0);
 
     /* Reading the contributions in one stream, without a helper stream
-     * joining (read_streams 2 is the default), gives the same bytes. */
+     * joining (read_streams 2 is the default), and resolving and
+     * deduplicating on one thread while the contributions stream (threads
+     * 2 is the default: resolution first, on two) gives the same bytes. */
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "cd '%s/2025-12' && sha256sum *.gz clearing/*.gz > ../one-stream.sha", out);
     cr_assert_eq(system(cmd), 0);
     snprintf(cmd, sizeof cmd, "%s.json", out);
     FILE *f = fopen(cmd, "w");
     cr_assert_not_null(f);
-    fputs("{\"read_streams\": 1}\n", f);
+    fputs("{\"read_streams\": 1, \"threads\": 1}\n", f);
     fclose(f);
     cr_assert_eq(sibt_run(&o, "run --dsn '%s' --as-of 2025-12 --out '%s' --config '%s.json' 2>&1", dsn, out, out), 0,
                  "%s", o);
     cr_assert(strstr(o, "streams=1 chunks=1 helper_chunks=0"), "%s", o);
+    cr_assert(strstr(o, "threads=1 overlapped_with=read"), "%s", o);
     free(o);
     snprintf(cmd, sizeof cmd, "cd '%s/2025-12' && sha256sum -c --quiet ../one-stream.sha", out);
     cr_assert_eq(system(cmd), 0, "one stream, same files");

@@ -57,6 +57,7 @@ Test(unit_config, defaults_follow_the_plan_and_definitions)
     cr_expect_float_eq(c.guard_reject_share, 0.05, 1e-12);
     cr_expect_eq(c.read_streams, 2);
     cr_expect_eq(c.read_recent_rows, 4096);
+    cr_expect_eq(c.threads, 2);
     cr_expect_eq(c.ntowns, 10);
     char town[10];
     cr_expect_eq(sib_config_town(&c, "350581100000", town), 1);
@@ -70,12 +71,13 @@ Test(unit_config, file_overlays_only_its_keys)
     sib_config c;
     sib_error e;
     cr_assert_eq(load("{\"lapse_threshold_months\": {\"210\": 6}, \"read_streams\": 1, "
-                      "\"read_recent_rows\": 0, \"match\": {\"review\": 5.5}}",
+                      "\"read_recent_rows\": 0, \"threads\": 3, \"match\": {\"review\": 5.5}}",
                       &c, &e), SIB_OK, "%s", e.msg);
     cr_expect_eq(c.lapse_threshold[SIB_S210], 6);
     cr_expect_eq(c.lapse_threshold[SIB_S110], 3, "untouched keys keep their defaults");
     cr_expect_eq(c.read_streams, 1);
     cr_expect_eq(c.read_recent_rows, 0);
+    cr_expect_eq(c.threads, 3);
     cr_expect_float_eq(c.match_review, 5.5, 1e-12);
     cr_expect_float_eq(c.match_auto, 10.0, 1e-12);
 }
@@ -85,6 +87,9 @@ Test(unit_config, bad_values_name_the_key)
     static const struct { const char *json, *key; } bad[] = {
         { "{\"read_streams\": 3}", "read_streams" },
         { "{\"read_recent_rows\": -1}", "read_recent_rows" },
+        { "{\"threads\": 0}", "threads" },
+        { "{\"threads\": 9}", "threads" },
+        { "{\"threads\": 1.5}", "threads" },
         { "{\"read_recent_rows\": 2.5}", "read_recent_rows" },
         { "{\"read_recent_rows\": 99999999999}", "read_recent_rows" },
         { "{\"read_recent_rows\": \"many\"}", "read_recent_rows" },

@@ -266,3 +266,55 @@ Test(unit_dedup, person_out_of_range_is_an_error)
     cr_assert_null(d);
     cr_assert(strstr(err.msg, "person 7 of 4") != NULL, "%s", err.msg);
 }
+
+/* Dedup splits the person-schemes over threads at person boundaries: any
+ * number of threads gives the same person-schemes, clusters (numbered in
+ * row order) and survivors as one. */
+Test(unit_dedup, threads_give_the_same_result)
+{
+    enum { N = 600, P = 97 };
+    static sib_enrollment rows[N];
+    static sib_months none[N];
+    sib_source s;
+    memset(&s, 0, sizeof s);
+    memset(rows, 0, sizeof rows);
+    s.as_of = A;
+    s.enr = rows;
+    s.paid = none;
+    s.nenr = N;
+    unsigned x = 12345;
+    for (int i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        sib_enrollment *e = &rows[i];
+        e->id = 1000 + i;
+        e->person = (int32_t)((x >> 8) % P);
+        e->scheme = (int8_t)((x >> 4) % 3 == 0 ? SIB_S170 : SIB_S110);
+        e->start = 201001 + (int)((x >> 12) % 15) * 100;
+        e->end = (x >> 20) % 3 == 0 ? 0 : e->start + 300;
+        e->status = (uint8_t)(1 + (x >> 22) % 3);
+        e->last_paid = (x >> 24) % 2 ? e->start + 200 : 0;
+        e->state = (x >> 26) % 17 == 0 ? SIB_ROW_REJECTED : SIB_ROW_USABLE;
+        e->town_code = "350581001";
+        e->worker_category = "employee";
+    }
+    sib_config c;
+    sib_config_defaults(&c);
+    sib_dedup *one = NULL;
+    sib_error err = { 0 };
+    c.threads = 1;
+    cr_assert_eq(sib_dedup_run(&s, P, NULL, &c, &one, &err), SIB_OK, "%s", err.msg);
+    cr_assert_gt(one->nduplicates, 0);
+    for (int t = 2; t <= SIB_PAR_MAX; t += 3) {
+        sib_dedup *d = NULL;
+        c.threads = t;
+        cr_assert_eq(sib_dedup_run(&s, P, NULL, &c, &d, &err), SIB_OK, "%s", err.msg);
+        cr_assert_eq(d->nps, one->nps, "threads %d", t);
+        cr_assert_eq(d->nclusters, one->nclusters, "threads %d", t);
+        cr_assert_eq(d->nduplicates, one->nduplicates, "threads %d", t);
+        cr_assert_eq(memcmp(d->ps, one->ps, one->nps * sizeof *one->ps), 0, "threads %d", t);
+        cr_assert_eq(memcmp(d->cluster, one->cluster, N * sizeof *one->cluster), 0, "threads %d", t);
+        cr_assert_eq(memcmp(d->survivor, one->survivor, N * sizeof *one->survivor), 0, "threads %d", t);
+        sib_dedup_free(d);
+    }
+    sib_dedup_free(one);
+}

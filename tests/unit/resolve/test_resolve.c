@@ -321,3 +321,63 @@ Test(unit_resolve, empty_input_and_pre1900_legacy)
     cr_assert_str_eq(sib_resolver_evidence_text((1u << 0) | (2u << 15), buf, sizeof buf), "name=ex"); /* cut, NUL-terminated */
     sib_resolver_free(r);
 }
+
+/* Every part that runs on several threads (IDs and names, signatures, the
+ * link phase) gives what one thread gives: the same links, persons,
+ * scores, evidence and review list, in the same order. */
+Test(unit_resolve, threads_give_the_same_result)
+{
+    static sib_resolution one[MAXR], many[MAXR];
+    background();
+    for (int i = 0; i < 400; i++) {     /* of background person j: typos, no ID, namesakes */
+        int j = (i * 7) % NBG;
+        int b = 19500101 + (j % 40) * 10000 + (j / 40 % 12) * 100 + (j % 28);
+        char key[19], id[24];
+        make_key(key, "350581", b, j);
+        memcpy(id, key, 19);
+        id[14] = id[14] == '9' ? '0' : (char)(id[14] + 1);
+        const char *nm = fx.names[j], *g = (j % 2) ? "1" : "2";
+        switch (i % 4) {
+        case 0: add(id, nm, g, b, "350581100", 1000 + j % 50); break;
+        case 1: add(NULL, nm, g, b, "350581100", 1000 + j % 50); break;
+        case 2:     /* a namesake born the same day: the record without an ID goes to review */
+            make_key(key, "350583", b, j);
+            add(key, nm, g, b, "350581100", 1000 + j % 50);
+            add(NULL, nm, g, b, "350581100", 1000 + j % 50);
+            break;
+        default: add(key, nm, g, b, NULL, 0); break;
+        }
+    }
+    sib_error err;
+    size_t nrev = 0, np = 0;
+    for (int t = 1; t <= 3; t++) {
+        sib_resolver *r = sib_resolver_new(202512, 12.0, 6.0, &err);
+        cr_assert_not_null(r, "%s", err.msg);
+        sib_resolver_set_threads(r, t);
+        cr_assert_eq(sib_resolver_run(r, fx.recs, fx.n, t == 1 ? one : many, &err), SIB_OK, "%s", err.msg);
+        if (t == 1) {
+            nrev = sib_resolver_nreview(r);
+            np = sib_resolver_npersons(r);
+            size_t links = 0;
+            for (size_t i = 0; i < fx.n; i++)
+                links += one[i].kind == SIB_LINK_PROBABLE;
+            cr_assert_gt(links, 50, "the fixture has probable links");
+            cr_assert_gt(nrev, 0, "and review entries");
+        } else {
+            cr_assert_eq(memcmp(one, many, fx.n * sizeof one[0]), 0, "threads %d", t);
+            cr_assert_eq(sib_resolver_npersons(r), np);
+            cr_assert_eq(sib_resolver_nreview(r), nrev);
+        }
+        size_t prev = 0;
+        for (size_t k = 0; k < sib_resolver_nreview(r); k++) {
+            size_t rec;
+            int32_t cand;
+            float score;
+            uint32_t ev;
+            sib_resolver_review(r, k, &rec, &cand, &score, &ev);
+            cr_assert(k == 0 || rec > prev, "review entries in record order");
+            prev = rec;
+        }
+        sib_resolver_free(r);
+    }
+}
