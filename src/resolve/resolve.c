@@ -189,9 +189,11 @@ static const char *forms_find(const run_state *s, const char *nm, size_t ln, int
     return k >= 0 && strcmp(s->forms[k], nm) == 0 ? s->forms[k] + ln + 1 : NULL;
 }
 
-/* "simplified\0pinyin\0" of a normalised name; NULL when ICU failed or
- * memory ran out (the levels that need the forms are then skipped). The forms are computed once per distinct name (most names recur,
- * and the ICU transliterations are the costly part of a comparison) and
+/* "simplified\0pinyin\0" of a normalised name (a candidate's or the
+ * query's own); NULL when ICU failed or memory ran out (the levels that
+ * need the forms are then skipped). The forms are computed once per
+ * distinct name (most names recur, and the ICU transliterations are the
+ * costly part of a comparison: ICU also serialises them across threads) and
  * found again through the small map of distinct names, not through an
  * array per record: that array's pages were mostly touched once each, and
  * a fresh page costs more than the hash (docs/performance-log.md). The map
