@@ -18,7 +18,6 @@
 #include "resolve/credit.h"
 #include "resolve/idnum.h"
 #include "resolve/resolve.h"
-
 #include "run/publish.h"
 #include "run/store.h"
 
