@@ -24,9 +24,12 @@ void sib_bin_row(sib_buf *b, int nfields);
 void sib_bin_null(sib_buf *b);
 void sib_bin_int4(sib_buf *b, int32_t v);           /* integer */
 void sib_bin_int8(sib_buf *b, int64_t v);           /* bigint */
+/* The same where 0 means "none" (an absent employer, a month never paid): 0 writes a null. */
+void sib_bin_int4_or_null(sib_buf *b, int32_t v);
+void sib_bin_int8_or_null(sib_buf *b, int64_t v);
 void sib_bin_bool(sib_buf *b, int v);               /* boolean */
 void sib_bin_text(sib_buf *b, const char *s);       /* text (UTF-8); NULL writes a null */
 void sib_bin_money(sib_buf *b, int64_t cents);      /* numeric with 2 decimals */
-void sib_bin_date(sib_buf *b, int32_t yyyymmdd);    /* date of a valid YYYYMMDD */
+void sib_bin_date(sib_buf *b, int32_t yyyymmdd);    /* date of a valid YYYYMMDD; 0 writes a null */
 
 #endif

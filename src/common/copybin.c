@@ -52,6 +52,22 @@ void sib_bin_int8(sib_buf *b, int64_t v)
     be32(b, (int32_t)(uint32_t)(uint64_t)v);
 }
 
+void sib_bin_int4_or_null(sib_buf *b, int32_t v)
+{
+    if (v)
+        sib_bin_int4(b, v);
+    else
+        sib_bin_null(b);
+}
+
+void sib_bin_int8_or_null(sib_buf *b, int64_t v)
+{
+    if (v)
+        sib_bin_int8(b, v);
+    else
+        sib_bin_null(b);
+}
+
 void sib_bin_bool(sib_buf *b, int v)
 {
     be32(b, 1);
@@ -98,6 +114,10 @@ void sib_bin_money(sib_buf *b, int64_t cents)
 /* Days from 2000-01-01, PostgreSQL's date epoch. */
 void sib_bin_date(sib_buf *b, int32_t yyyymmdd)
 {
+    if (yyyymmdd == 0) {
+        sib_bin_null(b);
+        return;
+    }
     int y = yyyymmdd / 10000, m = yyyymmdd / 100 % 100, d = yyyymmdd % 100;
     y -= m <= 2;
     int era = (y >= 0 ? y : y - 399) / 400;

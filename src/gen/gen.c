@@ -271,10 +271,7 @@ static int contrib_row(gen *g, int64_t eid, int period, int64_t base, int64_t er
     sib_bin_money(b, base);
     sib_bin_money(b, er);
     sib_bin_money(b, pr);
-    if (paid_on)
-        sib_bin_date(b, paid_on);
-    else
-        sib_bin_null(b);
+    sib_bin_date(b, paid_on);   /* 0: unpaid, a null */
     g->sk[K_CONTRIB].rows++;
     return b->len >= FLUSH_AT ? sink_flush(g, K_CONTRIB) : SIB_OK;
 }

@@ -86,9 +86,9 @@ struct sib_contrib_read {
     long chunk_pages, estimate;
     int nchunks;
     double t0;
-    pthread_mutex_t lock;           /* guards what follows, and the old months of shared sets */
+    pthread_mutex_t lock;           /* guards front, back and the flags below */
     pthread_cond_t cond;
-    pthread_mutex_t old_lock;
+    pthread_mutex_t old_lock;       /* the old months of shared sets */
     int front, back;                /* next chunk of each end */
     int want_shared, shared, closed, helper_came, helping;
     _Atomic int abort;              /* 1 + the stream that failed first: the other stops */
@@ -240,7 +240,6 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
 {
     stream *w = ud;
     sib_source *src = w->r->src;       /* read-only while streaming (but the aggregates) */
-    const sib_source *s = src;
     (void)len;
     if ((w->rows & 0xffff) == 0) {
         if ((w->r->stop && *w->r->stop) || w->r->abort)
@@ -254,19 +253,19 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
         return sib_error_set(err, "contribution: unexpected number of columns");
     int32_t per = f.period_ok ? (int32_t)f.period : 0;
     int64_t amount = f.employer + f.personal;
-    long idx = f.id_ok ? sib_source_enrollment_index(s, f.enrollment_id) : -1;
+    long idx = f.id_ok ? sib_source_enrollment_index(src, f.enrollment_id) : -1;
     int reason = SIB_REJ_NONE, started = 1;
     if (idx < 0) {
         reason = SIB_REJ_ORPHAN;
     } else {
-        const sib_enrollment *e = &s->enr[idx];
+        const sib_enrollment *e = &src->enr[idx];
         if (e->state == SIB_ROW_OUT_OF_SCOPE) {
             w->out_of_scope++;
             return SIB_OK;
         }
         if (e->state == SIB_ROW_REJECTED)
             reason = SIB_REJ_REJECTED_ENROLLMENT;
-        else if (!f.period_ok || !sib_month_valid(f.period) || f.period > s->as_of)
+        else if (!f.period_ok || !sib_month_valid(f.period) || f.period > src->as_of)
             reason = SIB_REJ_FUTURE;
         else if (f.base < 0 || f.employer < 0 || f.personal < 0)
             reason = SIB_REJ_NEGATIVE;
@@ -307,7 +306,7 @@ static int contribution_row(char *line, size_t len, void *ud, sib_error *err)
         return SIB_OK;
     }
     w->kept += fresh;
-    if (sib_month_diff(s->as_of, per) < 12) {
+    if (sib_month_diff(src->as_of, per) < 12) {
         if (w->shared)
             __atomic_fetch_add(&e->sum12, amount, __ATOMIC_RELAXED);
         else

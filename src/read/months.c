@@ -129,7 +129,7 @@ void sib_months_intersect(const sib_months *a, const sib_months *b, int as_of_id
 
 int sib_months_latest(const sib_months *m, int as_of_idx)
 {
-    for (int w = 0; w < 2; w++)
+    for (int w = 0; w < SIB_MONTHS_WINDOW / 64; w++)
         if (m->win[w])
             return as_of_idx - (w * 64 + __builtin_ctzll(m->win[w]));
     return m->old && m->old->n ? m->old->v[m->old->n - 1] : -1;

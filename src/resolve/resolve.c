@@ -92,8 +92,7 @@ typedef struct run_state {
     uint64_t *name_sig;         /* per item of the name blocks: name_sig() of its person */
     double prior;               /* log2(number of keyed persons) */
     double name_inexact_w;      /* best name weight short of exact (>= 0) */
-    int nthreads;
-    sib_arena *arenas[SIB_PAR_MAX];     /* normalised names, one arena a thread */
+    sib_arena *arenas[SIB_PAR_MAX];     /* normalised names, one arena a thread (r->threads) */
     /* the forms of the candidates' names, shared by the link phase's
      * threads (each distinct name through ICU once) */
     pthread_mutex_t forms_lock;
@@ -951,7 +950,7 @@ static void run_free_search(run_state *s)
     sib_i64map_free(s->keymap);
     block_free(&s->birth);
     block_free(&s->names);
-    for (int t = 0; t < s->nthreads; t++) {
+    for (int t = 0; t < s->r->threads; t++) {
         sib_arena_free(s->arenas[t]);
         s->arenas[t] = NULL;
     }
@@ -1126,11 +1125,12 @@ static int rev_by_rec(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The link phase on nt threads; the review entries gathered into r, in
+/* The link phase on the resolver's threads; the review entries gathered into r, in
  * record order. */
-static int link_all(run_state *s, sib_resolution *out, int nt, sib_error *err)
+static int link_all(run_state *s, sib_resolution *out, sib_error *err)
 {
     sib_resolver *r = s->r;
+    int nt = r->threads;
     worker w[SIB_PAR_MAX];
     _Atomic size_t next = 0;
     int rc = SIB_OK, ready = 0;
@@ -1182,7 +1182,6 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     s.r = r;
     s.src = src;
     s.n = n;
-    s.nthreads = r->threads;
     pthread_mutex_init(&s.forms_lock, NULL);
     capkp = n / 2 + 1024;       /* address space: grown only for unusual data */
     s.prov = sib_malloc_huge(n * sizeof *s.prov);
@@ -1196,7 +1195,7 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     s.forms_arena = sib_arena_new(1 << 20);
     if (!s.prov || !s.pkeys || !s.keymap || !s.norm || !s.formmap || !s.forms_arena)
         goto oom;
-    for (int t = 0; t < s.nthreads; t++)
+    for (int t = 0; t < r->threads; t++)
         if ((s.arenas[t] = sib_arena_new(1 << 20)) == NULL)
             goto oom;
 
@@ -1206,9 +1205,9 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
         keys_job kj = { .s = &s, .out = out, .k64 = sib_malloc_huge(n * sizeof(int64_t)) };
         if (kj.k64 == NULL)
             goto oom;
-        sib_par_run(s.nthreads, keys_part, &kj);
+        sib_par_run(r->threads, keys_part, &kj);
         int failed = 0;
-        for (int t = 0; t < s.nthreads; t++)
+        for (int t = 0; t < r->threads; t++)
             failed |= kj.oom[t];
         for (size_t i = 0; i < n && !failed; i++) {
             if (i + 16 < n && kj.k64[i + 16] >= 0)
@@ -1237,7 +1236,7 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     if (!s.poff || !s.precs || !bkeys || !bitems || !s.bsigs)
         goto oom;
     person_records(&s);
-    sib_par_run(s.nthreads, sigs_part, &s);
+    sib_par_run(r->threads, sigs_part, &s);
     /* names: each distinct normalised name of a person once */
     for (size_t p = 0; p < s.nkp; p++) {
         for (int32_t j = s.poff[p]; j < s.poff[p + 1]; j++) {
@@ -1262,12 +1261,12 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     s.name_sig = sib_malloc_huge((nb ? nb : 1) * sizeof *s.name_sig);
     if (s.name_sig == NULL)
         goto oom;
-    sib_par_run(s.nthreads, name_sig_part, &s);
+    sib_par_run(r->threads, name_sig_part, &s);
 
     double t_blocks = (sib_seconds() - t0);
 
     /* 3. unkeyed records */
-    if (link_all(&s, out, s.nthreads, err) != SIB_OK)
+    if (link_all(&s, out, err) != SIB_OK)
         goto done;
     size_t nunres = 0;
     for (size_t i = 0; i < n; i++)

@@ -431,8 +431,7 @@ typedef struct resolve_job {
     run_ctx *c;
     sib_contrib_read *read;     /* joined as its helper stream when the work is done */
     int on_thread;              /* 0: run before the read, so no helper */
-    int resolved;               /* resolve_now has run */
-    int alone;                  /* ... before the read, on `threads` threads */
+    int alone;                  /* resolved before the read, on `threads` threads */
     int rc;
     sib_error err;
     double seconds, store_seconds, campaign_seconds;
@@ -455,10 +454,9 @@ static void resolve_now(resolve_job *j)
     j->cpu_seconds = clock_s(clk) - cpu0;
     long peak;
     memory_mib(&j->rss, &peak);
-    j->resolved = 1;
 }
 
-/* The job's thread: resolution unless done; then, unless this is a dry run,
+/* The job's thread: resolution unless it ran alone; then, unless this is a dry run,
  * the publishing transaction is prepared on the write connection (idle
  * until publication); then, with read_streams 2, the thread streams
  * contributions from the table's far end on a connection of its own (the
@@ -467,7 +465,7 @@ static void *resolve_main(void *ud)
 {
     resolve_job *j = ud;
     run_ctx *c = j->c;
-    if (!j->resolved)
+    if (!j->alone)
         resolve_now(j);
     if (j->rc == SIB_OK && !c->o->dry_run && !(c->o->stop && *c->o->stop))
         j->rc = prepare_publication(c, &j->store_seconds, &j->campaign_seconds, &j->err);
@@ -588,7 +586,8 @@ static void store_free(run_ctx *c)
 }
 
 /* Computes every stage on the snapshot; nothing is written. Resolution needs
- * only the rolls, so it runs while the contribution table streams in. */
+ * only the rolls: on `threads` threads before the contribution table
+ * streams in, or with one thread while it does (resolve_now). */
 static int compute(run_ctx *c, sib_error *err)
 {
     const sib_run_opts *o = c->o;

@@ -230,19 +230,13 @@ static int store_person_schemes(sib_db *db, const sib_store_input *in, sib_error
         sib_bin_int8(b, rec->id);
         sib_bin_text(b, ps->town);
         sib_bin_text(b, ps->scheme != SIB_S410 ? NULL : risk[ps->risk_class >= 1 && ps->risk_class <= 8 ? ps->risk_class : 0]);
-        if (rec->unit_id)
-            sib_bin_int8(b, rec->unit_id);
-        else
-            sib_bin_null(b);
+        sib_bin_int8_or_null(b, rec->unit_id);
         sib_bin_text(b, rec->worker_category);
         sib_bin_bool(b, ps->insured);
         sib_bin_bool(b, ps->beneficiary);
         sib_bin_bool(b, ps->lapsed);
         sib_bin_bool(b, ps->contributing);
-        if (ps->last_paid)
-            sib_bin_int4(b, ps->last_paid);
-        else
-            sib_bin_null(b);
+        sib_bin_int4_or_null(b, ps->last_paid);
         sib_bin_int4(b, ps->months_unpaid);
         sib_bin_int4(b, ps->clusters);
         sib_bin_int4(b, ps->duplicates);

@@ -24,6 +24,15 @@ Test(unit_copybin, header_trailer_row_and_null)
     sib_bin_null(&b);
     sib_bin_text(&b, NULL);
     expect_bytes(&b, (const unsigned char[]){ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 8, "nulls");
+    sib_bin_int4_or_null(&b, 0);
+    sib_bin_int8_or_null(&b, 0);
+    sib_bin_date(&b, 0);
+    expect_bytes(&b, (const unsigned char[]){ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+                 12, "0 as none");
+    sib_bin_int4_or_null(&b, 202512);
+    sib_bin_int8_or_null(&b, 7);
+    expect_bytes(&b, (const unsigned char[]){ 0, 0, 0, 4, 0, 3, 0x17, 0x10, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 7 }, 20,
+                 "values as themselves");
     sib_buf_free(&b);
 }
 
