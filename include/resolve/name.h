@@ -16,7 +16,8 @@
  *
  * Speed: normalise once per record; simplified and pinyin forms are needed
  * only for candidate pairs that are not exact, and callers cache them (one
- * ICU call per name, not per pair). The transliterators live in a
+ * ICU call per name, not per pair; pinyin.h composes the pinyin from one
+ * ICU call per character, the same bytes). The transliterators live in a
  * sib_name_ctx (not thread-safe: one per thread).
  */
 #ifndef SIB_RESOLVE_NAME_H
