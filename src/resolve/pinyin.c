@@ -73,11 +73,12 @@ static int mark_together(sib_pinyin *py, const char *id)
         UChar32 lit[8];
         int nlit = 0, nset = 0, depth = 0, quoted = 0, left = 1, braces = 0, inside = 0;
         uint8_t lit_inside[8];
-        int nested = i + 1 < n && rules[i] == ':' && rules[i + 1] == ':';
+        /* "::Name;" lines name a transliterator or filter: not a rule */
+        int id_line = i + 1 < n && rules[i] == ':' && rules[i + 1] == ':';
         while (i < n && rules[i] != '\n') {
             UChar32 c;
             U16_NEXT(rules, i, n, c);
-            if (!left || nested)
+            if (!left || id_line)
                 continue;
             if (depth > 0 && c == '\\' && i < n) {
                 U16_NEXT(rules, i, n, c);   /* an escaped character in a set */
