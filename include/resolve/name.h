@@ -16,9 +16,26 @@
  *
  * Speed: normalise once per record; simplified and pinyin forms are needed
  * only for candidate pairs that are not exact, and callers cache them (one
- * ICU call per name, not per pair; pinyin.h composes the pinyin from one
- * ICU call per character, the same bytes). The transliterators live in a
+ * ICU call per name, not per pair). The transliterators live in a
  * sib_name_ctx (not thread-safe: one per thread).
+ *
+ * The pinyin is composed from the characters' readings, each character
+ * through ICU once per context instead of each name: ICU runs one
+ * rule-based transliteration at a time in the whole process (a global
+ * lock) at ~22 us a name, which made it the link phase's largest serial
+ * part at scale 10 (docs/performance.md). "Han-Latin/Names" reads a name
+ * character by character with two exceptions: the first character of a run
+ * of Han characters may take its surname reading (单 -> SHAN), and a few
+ * rules read two characters together (长孙, 重庆, 沈阳, ...). So a name of
+ * up to 16 CJK unified ideographs (U+4E00..U+9FFF) is its first
+ * character's reading alone followed by the others' readings after 一 —
+ * unless it holds a character such a rule reads differently (the part of
+ * the rule within its braces). Those characters are found in ICU's own
+ * rule text when the table is built (on the first name that needs it); a
+ * name holding one, or any other code point, goes through ICU whole. The
+ * bytes are those of sib_name_pinyin_whole either way
+ * (tests/unit/resolve/test_name.c; every distinct name of the scale-10
+ * data, 284,606, compared: no difference).
  */
 #ifndef SIB_RESOLVE_NAME_H
 #define SIB_RESOLVE_NAME_H
@@ -48,6 +65,12 @@ size_t sib_name_normalize(const char *raw, char *out, size_t cap);
  * (out then holds a copy of norm). */
 int sib_name_simplify(sib_name_ctx *ctx, const char *norm, char *out, size_t cap);
 int sib_name_pinyin(sib_name_ctx *ctx, const char *norm, char *out, size_t cap);
+/* The pinyin form through ICU's transliteration of the whole name: what
+ * sib_name_pinyin gives, the slow way (its reference). */
+int sib_name_pinyin_whole(sib_name_ctx *ctx, const char *norm, char *out, size_t cap);
+/* Of ctx's sib_name_pinyin calls: names composed from readings, names sent
+ * to ICU whole, readings computed. */
+void sib_name_pinyin_stats(const sib_name_ctx *ctx, size_t *composed, size_t *whole, size_t *nreadings);
 
 /* Level of two names from their forms (simp/pinyin may be NULL: those
  * levels are then skipped). */

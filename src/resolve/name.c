@@ -7,18 +7,41 @@
 #include <string.h>
 
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 #include <unicode/utf8.h>
 
+#include "common/arena.h"
 #include "common/month.h"
 #include "resolve/fold.h"
 
 #define NAME_MAXCP 64
 
+/* The readings of the CJK unified ideographs, for the pinyin of a name
+ * composed by character (sib_name_pinyin, name.h). */
+#define CJK_LO 0x4E00
+#define CJK_HI 0x9FFF
+#define NCJK (CJK_HI - CJK_LO + 1)
+/* Longer names go through ICU whole. */
+#define COMPOSE_MAXCP 16
+
+/* Where a character stands: first of a run of Han characters, or after one. */
+enum { AT_START, WITHIN };
+
+typedef struct readings {
+    const char *reading[2][NCJK];   /* NULL until computed; "" when unusable */
+    uint8_t together[NCJK / 8];     /* read differently by a rule that reads several */
+    char anchor[16];                /* the anchor's own reading */
+    sib_arena *arena;
+} readings;
+
 struct sib_name_ctx {
     UTransliterator *t2s;       /* Traditional-Simplified */
     UTransliterator *pinyin;    /* Han-Latin/Names; Latin-ASCII */
+    readings *rd;               /* built on the first name that needs it */
+    int rd_state;               /* 0 not built, 1 built, -1 every name whole */
+    size_t composed, whole, nreadings;
 };
 
 /* Opens one transliterator by its ID. */
@@ -63,6 +86,9 @@ void sib_name_ctx_free(sib_name_ctx *ctx)
         utrans_close(ctx->t2s);
     if (ctx->pinyin)
         utrans_close(ctx->pinyin);
+    if (ctx->rd)
+        sib_arena_free(ctx->rd->arena);
+    free(ctx->rd);
     free(ctx);
 }
 
@@ -134,9 +160,188 @@ int sib_name_simplify(sib_name_ctx *ctx, const char *norm, char *out, size_t cap
     return run_trans(ctx->t2s, norm, 0, out, cap);
 }
 
-int sib_name_pinyin(sib_name_ctx *ctx, const char *norm, char *out, size_t cap)
+int sib_name_pinyin_whole(sib_name_ctx *ctx, const char *norm, char *out, size_t cap)
 {
     return run_trans(ctx->pinyin, norm, 1, out, cap);
+}
+
+/* The character placed before another to read it within a run: 一. */
+static const char anchor[] = "\xe4\xb8\x80";
+
+static void set_together(readings *rd, UChar32 c)
+{
+    rd->together[(c - CJK_LO) >> 3] |= (uint8_t)(1 << ((c - CJK_LO) & 7));
+}
+
+static int is_together(const readings *rd, UChar32 c)
+{
+    return rd->together[(c - CJK_LO) >> 3] >> ((c - CJK_LO) & 7) & 1;
+}
+
+/* Marks the Han characters that the rules of transliterator id read
+ * together with another: of a rule whose left side (what it matches, with
+ * its context) holds two Han literals, those within its braces (all of
+ * them without braces). Returns 0 when a rule is past this reading — an
+ * escape or a variable, Han literals beside a set, which could hold Han
+ * too — or the rules cannot be had; then every name goes whole. */
+static int mark_together(readings *rd, const char *id)
+{
+    sib_error ignored;
+    UTransliterator *t = open_trans(id, &ignored);
+    if (t == NULL)
+        return 0;
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = utrans_toRules(t, 0, NULL, 0, &st);
+    UChar *rules = st == U_BUFFER_OVERFLOW_ERROR ? malloc(((size_t)n + 1) * sizeof *rules) : NULL;
+    int ok = rules != NULL;
+    if (ok) {
+        st = U_ZERO_ERROR;
+        utrans_toRules(t, 0, rules, n + 1, &st);
+        ok = U_SUCCESS(st);
+    }
+    utrans_close(t);
+    for (int32_t i = 0; ok && i < n;) {
+        /* one rule a line; its left side ends at the first '>' outside
+         * quotes and sets */
+        UChar32 lit[8];
+        uint8_t lit_inside[8];
+        int nlit = 0, nset = 0, depth = 0, quoted = 0, left = 1, braces = 0, inside = 0;
+        /* "::Name;" lines name a transliterator or filter: not a rule */
+        int id_line = i + 1 < n && rules[i] == ':' && rules[i + 1] == ':';
+        while (i < n && rules[i] != '\n') {
+            UChar32 c;
+            U16_NEXT(rules, i, n, c);
+            if (!left || id_line)
+                continue;
+            if (depth > 0 && c == '\\' && i < n) {
+                U16_NEXT(rules, i, n, c);   /* an escaped character in a set */
+            } else if (c == '\'') {
+                quoted = !quoted;
+            } else if (!quoted && depth == 0 && (c == '\\' || c == '$')) {
+                ok = 0;
+            } else if (!quoted && c == '[') {
+                nset += depth++ == 0;
+            } else if (!quoted && c == ']' && depth > 0) {
+                depth--;
+            } else if (!quoted && depth == 0 && (c == '>' || c == 0x2192)) {
+                left = 0;
+            } else if (!quoted && depth == 0 && (c == '{' || c == '}')) {
+                braces = 1;
+                inside = c == '{';
+            } else if (depth == 0) {
+                UErrorCode sst = U_ZERO_ERROR;
+                if (uscript_getScript(c, &sst) == USCRIPT_HAN) {
+                    if (nlit < 8) {
+                        lit[nlit] = c;
+                        lit_inside[nlit] = (uint8_t)inside;
+                    }
+                    nlit++;
+                }
+            }
+        }
+        i++;
+        if ((nlit >= 1 && nset >= 1) || nlit > 8)
+            ok = 0;
+        for (int k = 0; ok && nlit >= 2 && k < nlit; k++)
+            if (lit[k] >= CJK_LO && lit[k] <= CJK_HI && (lit_inside[k] || !braces))
+                set_together(rd, lit[k]);
+    }
+    free(rules);
+    return ok;
+}
+
+/* Builds ctx's readings table: 1, or -1 when names must go whole (the rules
+ * could not be read, or memory ran out). */
+static int readings_build(sib_name_ctx *ctx)
+{
+    readings *rd = calloc(1, sizeof *rd);
+    if (rd == NULL || (rd->arena = sib_arena_new(1 << 14)) == NULL) {
+        free(rd);
+        return -1;
+    }
+    ctx->rd = rd;
+    int ok = mark_together(rd, "Han-Latin/Names") && mark_together(rd, "Han-Latin") &&
+             !is_together(rd, 0x4E00) &&
+             sib_name_pinyin_whole(ctx, anchor, rd->anchor, sizeof rd->anchor) == SIB_OK && rd->anchor[0];
+    return ok ? 1 : -1;
+}
+
+/* The reading of CJK character c (its UTF-8 in u8) where it stands: ICU's,
+ * on first need, of the character alone or after the anchor. "" when it
+ * cannot be composed (not plain ASCII, or not after the anchor's); NULL
+ * when out of memory. */
+static const char *reading(sib_name_ctx *ctx, int where, UChar32 c, const char *u8, size_t n8)
+{
+    readings *rd = ctx->rd;
+    const char **slot = &rd->reading[where][c - CJK_LO];
+    if (*slot != NULL)
+        return *slot;
+    char in[16], out[64];
+    size_t la = where == WITHIN ? sizeof anchor - 1 : 0;
+    size_t skip = where == WITHIN ? strlen(rd->anchor) : 0;
+    memcpy(in, anchor, la);
+    memcpy(in + la, u8, n8);
+    in[la + n8] = '\0';
+    const char *got = "";
+    if (sib_name_pinyin_whole(ctx, in, out, sizeof out) == SIB_OK && strncmp(out, rd->anchor, skip) == 0 &&
+        out[skip] != '\0') {
+        got = out + skip;
+        for (const char *p = got; *p; p++)
+            if ((unsigned char)*p >= 0x80)
+                got = "";
+    }
+    *slot = *got ? sib_arena_strndup(rd->arena, got, strlen(got)) : "";
+    ctx->nreadings += *slot != NULL;
+    return *slot;
+}
+
+/* The pinyin of norm composed from its characters' readings into out (cut
+ * at cap - 1 bytes, as run_trans cuts): 1, or 0 when it must go whole. */
+static int compose(sib_name_ctx *ctx, const char *norm, char *out, size_t cap)
+{
+    int32_t len = (int32_t)strlen(norm), ncp = 0;
+    for (int32_t i = 0; i < len;) {
+        UChar32 c;
+        U8_NEXT(norm, i, len, c);
+        if (c < CJK_LO || c > CJK_HI || ++ncp > COMPOSE_MAXCP)
+            return 0;
+    }
+    if (ctx->rd_state == 0)
+        ctx->rd_state = readings_build(ctx);
+    if (ctx->rd_state < 0 || cap == 0)
+        return 0;
+    size_t o = 0;
+    for (int32_t i = 0; i < len;) {
+        int32_t at = i;
+        UChar32 c;
+        U8_NEXT(norm, i, len, c);
+        const char *r = is_together(ctx->rd, c) ? NULL
+                                                : reading(ctx, at == 0 ? AT_START : WITHIN, c, norm + at,
+                                                          (size_t)(i - at));
+        if (r == NULL || *r == '\0')
+            return 0;
+        for (; *r && o + 1 < cap; r++)
+            out[o++] = *r;
+    }
+    out[o] = '\0';
+    return 1;
+}
+
+int sib_name_pinyin(sib_name_ctx *ctx, const char *norm, char *out, size_t cap)
+{
+    if (norm[0] != '\0' && compose(ctx, norm, out, cap)) {
+        ctx->composed++;
+        return SIB_OK;
+    }
+    ctx->whole++;
+    return sib_name_pinyin_whole(ctx, norm, out, cap);
+}
+
+void sib_name_pinyin_stats(const sib_name_ctx *ctx, size_t *composed, size_t *whole, size_t *nreadings)
+{
+    *composed = ctx->composed;
+    *whole = ctx->whole;
+    *nreadings = ctx->nreadings;
 }
 
 /* Decodes up to NAME_MAXCP code points of UTF-8 s into cp; returns the count. */

@@ -18,7 +18,6 @@
 #include "resolve/idnum.h"
 #include "resolve/match.h"
 #include "resolve/name.h"
-#include "resolve/pinyin.h"
 
 #define NAME_CAP 192
 
@@ -52,7 +51,6 @@ struct sib_resolver {
                                    skipped or scored coarsely */
     sib_match_model *model;
     sib_name_ctx *names;
-    sib_pinyin *pinyin;         /* pinyin forms by character, shared by the threads */
     int ran;
     int threads;                /* sib_resolver_set_threads, 1 by default */
     size_t npersons;
@@ -194,8 +192,7 @@ static const char *forms_find(const run_state *s, const char *nm, size_t ln, int
  * query's own); NULL when ICU failed or memory ran out (the levels that
  * need the forms are then skipped). The forms are computed once per
  * distinct name (most names recur, and the ICU transliterations are the
- * costly part of a comparison: ICU also serialises them across threads;
- * the pinyin comes from a table of readings by character, pinyin.h) and
+ * costly part of a comparison: ICU also serialises them across threads) and
  * found again through the small map of distinct names, not through an
  * array per record: that array's pages were mostly touched once each, and
  * a fresh page costs more than the hash (docs/performance-log.md). The map
@@ -215,7 +212,7 @@ static const char *name_forms(worker *w, const char *nm, char tmp[3 * NAME_CAP])
         return f;
     char sb[NAME_CAP], pb[NAME_CAP];
     if (sib_name_simplify(w->names, nm, sb, sizeof sb) != SIB_OK ||
-        sib_pinyin_of(s->r->pinyin, w->names, sb, pb, sizeof pb) != SIB_OK)
+        sib_name_pinyin(w->names, sb, pb, sizeof pb) != SIB_OK)
         return NULL;
     size_t ls = strlen(sb), lp = strlen(pb);
     pthread_mutex_lock(&s->forms_lock);
@@ -933,9 +930,6 @@ sib_resolver *sib_resolver_new(int as_of, double auto_link, double review, sib_e
     r->names = sib_name_ctx_new(err);
     if (r->names == NULL)
         goto fail;
-    r->pinyin = sib_pinyin_new(r->names, err);
-    if (r->pinyin == NULL)
-        goto fail;
     return r;
 fail:
     sib_resolver_free(r);
@@ -1142,12 +1136,19 @@ static int link_all(run_state *s, sib_resolution *out, sib_error *err)
         rc = worker_init(&w[ready], s, ready, &next, out, err);
     if (rc == SIB_OK) {
         sib_par_run(nt, link_part, w);
-        size_t nrev = 0;
+        size_t nrev = 0, composed = 0, whole = 0, nreadings = 0;
         for (int t = 0; t < nt; t++) {
             if (w[t].rc != SIB_OK)
                 rc = sib_error_set(err, "resolve: out of memory in the link phase");
             nrev += w[t].nrev;
+            size_t c, wh, rd;
+            sib_name_pinyin_stats(w[t].names, &c, &wh, &rd);
+            composed += c;
+            whole += wh;
+            nreadings += rd;
         }
+        sib_log_debug("resolve", "pinyin_composed=%zu pinyin_whole=%zu pinyin_readings=%zu", composed, whole,
+                      nreadings);
         if (rc == SIB_OK && nrev > 0) {
             r->rev = malloc(nrev * sizeof *r->rev);
             if (r->rev == NULL)
@@ -1305,11 +1306,8 @@ int sib_resolver_run_source(sib_resolver *r, const sib_person_source *src, sib_r
     }
     for (size_t k = 0; k < r->nrev; k++)
         r->rev[k].cand = final[r->rev[k].cand];
-    size_t py_composed, py_whole, py_readings;
-    sib_pinyin_stats(r->pinyin, &py_composed, &py_whole, &py_readings);
-    sib_log_debug("resolve", "keys_seconds=%.2f blocks_seconds=%.2f link_seconds=%.2f "
-                  "pinyin_composed=%zu pinyin_whole=%zu pinyin_readings=%zu", t_keys,
-                  t_blocks - t_keys, t_link - t_blocks, py_composed, py_whole, py_readings);
+    sib_log_debug("resolve", "keys_seconds=%.2f blocks_seconds=%.2f link_seconds=%.2f", t_keys,
+                  t_blocks - t_keys, t_link - t_blocks);
     sib_log_info("resolve", "records=%zu persons=%zu keyed_persons=%zu exact=%zu normalized=%zu probable=%zu "
                  "unresolved=%zu review=%zu seconds=%.2f",
                  n, r->npersons, s.nkp, counts[SIB_LINK_EXACT], counts[SIB_LINK_NORMALIZED],
@@ -1386,7 +1384,6 @@ void sib_resolver_free(sib_resolver *r)
         return;
     sib_match_model_free(r->model);
     sib_name_ctx_free(r->names);
-    sib_pinyin_free(r->pinyin);
     free(r->keys);
     free(r->first);
     free(r->rev);

@@ -2,6 +2,7 @@
  * Unit tests of resolve/name: forms and levels of Chinese names.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "resolve/name.h"
@@ -133,4 +134,107 @@ Test(unit_name, edit_distance_equals_the_full_table)
                          sib_name_edit_distance(a, b, max), want);
         }
     }
+}
+
+/* The pinyin composed by character is byte for byte the whole-name one:
+ * both ways, with the same cap, the same return value and bytes. */
+static void pinyin_same_as_whole(const char *name, size_t cap)
+{
+    char a[128], b[128];
+    memset(a, 'x', sizeof a);
+    memset(b, 'y', sizeof b);
+    int ra = sib_name_pinyin(ctx, name, a, cap);
+    int rb = sib_name_pinyin_whole(ctx, name, b, cap);
+    cr_assert_eq(ra, rb, "%s: return %d, ICU %d", name, ra, rb);
+    cr_assert_str_eq(a, b, "%s (cap %zu)", name, cap);
+}
+
+/* Plain names, surname readings at the start, the rules that read two
+ * characters together (and the same characters elsewhere in a name). */
+static const char *const pinyin_names[] = {
+    "陈伟", "王小明", "林志强", "蔡雅婷", "许文华", "黄丽娟", "施家豪", "洪美玲",
+    "单雄信", "曾国藩", "解缙", "仇英", "朴正熙", "区志坚", "查良镛", "盖聂",
+    "万俟卨", "长孙无忌", "澹台灭明", "令狐冲", "尉迟恭", "欧阳修", "上官婉儿",
+    "李长江", "长江", "重庆人", "王沈阳", "秘鲁", "藏文", "张重阳", "沈万三",
+    "翟志刚", "葛优", "莘莘", "隗嚣", "曾曾", "单单", "长长", "行", "一",
+    "阿不都·热合曼", "李A", "A李", "JOHNSMITH", "", "王〇", "王𠀀明",
+};
+
+Test(unit_name, pinyin_names_equal_whole_name_icu, .init = setup, .fini = teardown)
+{
+    for (size_t i = 0; i < sizeof pinyin_names / sizeof pinyin_names[0]; i++)
+        pinyin_same_as_whole(pinyin_names[i], 128);
+    size_t composed, whole, readings;
+    sib_name_pinyin_stats(ctx, &composed, &whole, &readings);
+    cr_assert_gt(composed, 20, "plain names are composed from readings (%zu)", composed);
+    cr_assert_gt(whole, 10, "names with characters read together go whole (%zu)", whole);
+    cr_assert_gt(readings, 20);
+}
+
+Test(unit_name, pinyin_known_readings, .init = setup, .fini = teardown)
+{
+    char out[64];
+    cr_assert_eq(sib_name_pinyin(ctx, "单雄信", out, sizeof out), SIB_OK);
+    cr_assert_str_eq(out, "SHANXIONGXIN");
+    cr_assert_eq(sib_name_pinyin(ctx, "陈伟", out, sizeof out), SIB_OK);
+    cr_assert_str_eq(out, "CHENWEI");
+}
+
+Test(unit_name, pinyin_second_call_uses_the_table, .init = setup, .fini = teardown)
+{
+    char out[64];
+    size_t c0, w0, r0, c1, w1, r1;
+    sib_name_pinyin(ctx, "林志强", out, sizeof out);
+    sib_name_pinyin_stats(ctx, &c0, &w0, &r0);
+    sib_name_pinyin(ctx, "林志强", out, sizeof out);
+    sib_name_pinyin_stats(ctx, &c1, &w1, &r1);
+    cr_assert_eq(c1, c0 + 1);
+    cr_assert_eq(w1, w0);
+    cr_assert_eq(r1, r0, "no reading computed twice");
+    cr_assert_str_eq(out, "LINZHIQIANG");
+}
+
+Test(unit_name, pinyin_long_names_and_small_caps, .init = setup, .fini = teardown)
+{
+    /* over 16 code points: whole, same result */
+    pinyin_same_as_whole("王小明王小明王小明王小明王小明王小明", 128);
+    /* cut to the cap like ICU's path: every cap from 1 up */
+    for (size_t cap = 1; cap <= 16; cap++) {
+        pinyin_same_as_whole("黄丽娟", cap);
+        pinyin_same_as_whole("长孙无忌", cap);
+        pinyin_same_as_whole("JOHN", cap);
+    }
+}
+
+struct thread_arg {
+    int ok;
+};
+
+static void *pinyin_worker(void *p)
+{
+    struct thread_arg *a = p;
+    sib_error err;
+    sib_name_ctx *own = sib_name_ctx_new(&err);
+    a->ok = own != NULL;
+    for (int rep = 0; own && rep < 20; rep++)
+        for (size_t i = 0; i < sizeof pinyin_names / sizeof pinyin_names[0]; i++) {
+            char x[128], y[128];
+            sib_name_pinyin(own, pinyin_names[i], x, sizeof x);
+            sib_name_pinyin_whole(own, pinyin_names[i], y, sizeof y);
+            a->ok &= strcmp(x, y) == 0;
+        }
+    sib_name_ctx_free(own);
+    return NULL;
+}
+
+Test(unit_name, pinyin_threads_each_with_their_own_context, .init = setup, .fini = teardown)
+{
+    pthread_t t[4];
+    struct thread_arg a[4];
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&t[i], NULL, pinyin_worker, &a[i]), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 4; i++)
+        cr_assert(a[i].ok, "thread %d", i);
 }
